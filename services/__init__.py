@@ -1,0 +1,1 @@
+"""The application: typed functions over a database session. Never imports streamlit."""
