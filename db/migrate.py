@@ -8,6 +8,8 @@ from sqlalchemy import Engine
 
 from db.engine import PROJECT_ROOT
 
+MIGRATION_LOCK_ID = 7_246_001
+
 
 def alembic_config(url: str | None = None) -> Config:
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
@@ -20,5 +22,8 @@ def upgrade(engine: Engine) -> None:
     """Run every migration not yet applied to the engine's database."""
     config = alembic_config()
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several app processes may start at once; one migrates, the others wait.
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

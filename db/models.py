@@ -374,9 +374,7 @@ class FollowUp(Timestamped, Base):
     __tablename__ = "follow_ups"
     __table_args__ = (
         CheckConstraint(one_of("status", FollowUpStatus), name="status"),
-        CheckConstraint(
-            "(status = 'done') = (done_on IS NOT NULL)", name="done_on_when_done"
-        ),
+        CheckConstraint("(status = 'done') = (done_on IS NOT NULL)", name="done_on_when_done"),
         Index("ix_follow_ups_owner_id_status_due_on", "owner_id", "status", "due_on"),
         Index("ix_follow_ups_status_due_on", "status", "due_on"),
         Index("ix_follow_ups_company_id", "company_id"),

@@ -1,0 +1,261 @@
+"""Shared page helpers: the database session, the signed-in user, translation, tables, pager."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from db.bootstrap import prepare_database
+from db.engine import database_url, make_engine, make_session_factory
+from services.auth import CurrentUser, authenticate, current_user
+from services.errors import DomainError
+from services.i18n import DEFAULT_LANGUAGE, format_date, format_number, translate
+from services.paging import Page
+from services.reference import Option
+
+# Session-state keys, initialised in one place.
+USER_ID = "user_id"
+LANGUAGE = "language"
+
+
+def init_session_state() -> None:
+    st.session_state.setdefault(USER_ID, None)
+    st.session_state.setdefault(LANGUAGE, DEFAULT_LANGUAGE)
+
+
+def language() -> str:
+    return st.session_state.get(LANGUAGE, DEFAULT_LANGUAGE)
+
+
+def t(key: str, **params: object) -> str:
+    """The message for `key` in the user's language."""
+    return translate(key, language(), **params)
+
+
+def label(kind: str, value: str | None) -> str:
+    """The shown name of an enumeration value, e.g. label('channel', 'visit')."""
+    return "" if value is None else t(f"{kind}.{value}")
+
+
+# --- Database ---------------------------------------------------------------------------------
+
+
+@st.cache_resource
+def _database(url: str) -> dict[str, Any]:
+    engine = make_engine(url)
+    return {
+        "engine": engine,
+        "sessions": make_session_factory(engine),
+        "ready": False,
+        "lock": threading.Lock(),
+    }
+
+
+def ensure_database() -> None:
+    """Migrate (and, on a new embedded database, fill with demo data) once per process."""
+    database = _database(database_url())
+    if database["ready"]:
+        return
+    with database["lock"]:
+        if database["ready"]:
+            return
+        bar = st.progress(0.0, text=t("app.preparing"))
+
+        def progress(step: str, fraction: float) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=t("app.preparing_step", step=step))
+
+        prepare_database(database["engine"], progress=progress)
+        bar.empty()
+        database["ready"] = True
+
+
+@contextmanager
+def transaction() -> Iterator[Any]:
+    """One session and one transaction for one user action."""
+    sessions = _database(database_url())["sessions"]
+    with sessions.begin() as session:
+        yield session
+
+
+# --- The signed-in user -----------------------------------------------------------------------
+
+
+def signed_in_user() -> CurrentUser | None:
+    """The user of this browser session, read afresh so a disabled user is signed out at once."""
+    user_id = st.session_state.get(USER_ID)
+    if user_id is None:
+        return None
+    with transaction() as session:
+        user = current_user(session, user_id)
+    if user is None:
+        st.session_state[USER_ID] = None
+    return user
+
+
+def sign_in(*, username: str, password: str) -> bool:
+    """Check the credentials; on success remember the user in this browser session."""
+    sessions = _database(database_url())["sessions"]
+    with sessions() as session:
+        try:
+            user = authenticate(session, username=username, password=password)
+        except DomainError as error:
+            # Commit anyway: the failed attempt must count towards the lock.
+            session.commit()
+            show_error(error)
+            return False
+        session.commit()
+    st.session_state[USER_ID] = user.id
+    return True
+
+
+def sign_out() -> None:
+    st.session_state[USER_ID] = None
+
+
+def require_user() -> CurrentUser:
+    user = signed_in_user()
+    if user is None:
+        st.stop()
+    return user
+
+
+def show_error(error: DomainError) -> None:
+    st.error(t(error.key, **error.params))
+
+
+# --- Widgets ----------------------------------------------------------------------------------
+
+
+def select_option(
+    title: str, options: Sequence[Option], *, key: str, any_label: str | None = None
+) -> int | None:
+    """A select box over reference options; None when 'any' is chosen."""
+    ids: list[int | None] = [None, *(option.id for option in options)]
+    names = {option.id: option.label for option in options}
+    return st.selectbox(
+        title,
+        ids,
+        format_func=lambda value: (any_label or t("filter.any")) if value is None else names[value],
+        key=key,
+        on_change=reset_page,
+        args=(key,),
+    )
+
+
+def select_enum(
+    title: str, kind: str, values: Sequence[str], *, key: str, default: str | None = None
+) -> str | None:
+    """A select box over enumeration values with translated names; None when 'any'."""
+    choices = [None, *values]
+    return st.selectbox(
+        title,
+        choices,
+        index=choices.index(default),
+        format_func=lambda value: t("filter.any") if value is None else label(kind, value),
+        key=key,
+        on_change=reset_page,
+        args=(key,),
+    )
+
+
+def reset_page(widget_key: str) -> None:
+    """A filter changed: go back to the first page of the list it filters."""
+    prefix = widget_key.split(".", 1)[0]
+    st.session_state[f"{prefix}.page"] = 1
+
+
+def current_page(prefix: str) -> int:
+    return int(st.session_state.get(f"{prefix}.page", 1))
+
+
+def pager(prefix: str, page: Page) -> None:
+    """Page number, page count and row count under a table."""
+    left, right = st.columns([1, 3])
+    # The list may have shrunk since the number was chosen; show the page actually shown.
+    st.session_state[f"{prefix}.page"] = page.page
+    with left:
+        st.number_input(
+            t("pager.page"), min_value=1, max_value=page.page_count, step=1, key=f"{prefix}.page"
+        )
+    with right:
+        st.caption(
+            t(
+                "pager.summary",
+                page=page.page,
+                pages=page.page_count,
+                total=page.total,
+            )
+        )
+
+
+def table(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    *,
+    enums: Mapping[str, str] | None = None,
+    decimals: Mapping[str, int] | None = None,
+    empty_key: str = "table.empty",
+) -> None:
+    """A read-only table with translated headers and Finnish (or English) formats."""
+    if not rows:
+        st.info(t(empty_key))
+        return
+    enums = enums or {}
+    decimals = decimals or {}
+    lang = language()
+
+    def shown(column: str, value: Any) -> Any:
+        if value is None:
+            return ""
+        if column in enums:
+            return label(enums[column], value)
+        if isinstance(value, bool):
+            return t("common.yes") if value else t("common.no")
+        if isinstance(value, dt.date):
+            return format_date(value, lang)
+        if isinstance(value, float) or column in decimals:
+            return format_number(value, lang, decimals.get(column, 1))
+        if isinstance(value, int):
+            return format_number(value, lang)
+        return value
+
+    frame = pd.DataFrame(
+        [{t(f"col.{c}"): shown(c, row.get(c)) for c in columns} for row in rows],
+        columns=[t(f"col.{c}") for c in columns],
+    )
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def download_buttons(
+    name: str, csv_bytes: Callable[[], bytes], xlsx_bytes: Callable[[], bytes], *, key: str
+) -> None:
+    """CSV and XLSX downloads; each file is built only when its button is clicked."""
+    left, right = st.columns(2)
+    left.download_button(
+        t("export.csv"),
+        csv_bytes,
+        f"{name}.csv",
+        "text/csv",
+        key=f"{key}.csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    right.download_button(
+        t("export.xlsx"),
+        xlsx_bytes,
+        f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}.xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def number(value: float | None, digits: int = 0) -> str:
+    return format_number(value, language(), digits)
