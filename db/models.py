@@ -426,6 +426,7 @@ class Referral(Timestamped, Base):
     consent: Mapped[bool] = mapped_column(Boolean)
     referred_on: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default=ReferralStatus.SENT)
+    note: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session
 
-from db.enums import NeedStatus
-from db.models import Company, Need, Town
+from db.enums import TOL_SECTIONS, NeedStatus, SizeClass, size_class_for_staff
+from db.models import NAME_MAX, URL_MAX, Company, Need, Town
 from services.auth import CurrentUser
+from services.errors import DuplicateBusinessId, NotFound, ValidationError
 from services.paging import DEFAULT_PAGE_SIZE, Page, paginate
-from services.permissions import Action, require
-from services.validation import search_key
+from services.permissions import Action, require, require_town
+from services.validation import clean_text, normalise_business_id, search_key
 
 OPEN_NEED_STATUSES = (NeedStatus.OPEN, NeedStatus.IN_PROGRESS)
 
@@ -100,3 +103,88 @@ def _company_query(
             exists().where(Need.company_id == Company.id, Need.status.in_(OPEN_NEED_STATUSES))
         )
     return stmt
+
+
+@dataclass(frozen=True)
+class CompanyInput:
+    """What a company form or an import row says about a company."""
+
+    business_id: str
+    name: str
+    town_id: int
+    industry_code: str | None = None
+    industry_section: str | None = None
+    staff_count: int | None = None
+    size_class: str | None = None
+    website: str | None = None
+    is_active: bool = True
+
+
+def create_company(session: Session, user: CurrentUser, data: CompanyInput) -> Company:
+    """Add a company to the register after validating every field."""
+    require_town(user, Action.EDIT_COMPANY, data.town_id)
+    values = _validated(session, data)
+    _ensure_unique_business_id(session, values["business_id"])
+    company = Company(**values)
+    session.add(company)
+    session.flush()
+    return company
+
+
+def update_company(
+    session: Session, user: CurrentUser, company_id: int, data: CompanyInput
+) -> Company:
+    """Change a company's facts; advisors only for companies of their home towns."""
+    company = session.get(Company, company_id)
+    if company is None:
+        raise NotFound(entity="company", id=company_id)
+    require_town(user, Action.EDIT_COMPANY, company.town_id)
+    require_town(user, Action.EDIT_COMPANY, data.town_id)
+    values = _validated(session, data)
+    if values["business_id"] != company.business_id:
+        _ensure_unique_business_id(session, values["business_id"])
+    for key, value in values.items():
+        setattr(company, key, value)
+    company.updated_at = dt.datetime.now(dt.UTC)
+    session.flush()
+    return company
+
+
+def _ensure_unique_business_id(session: Session, business_id: str) -> None:
+    holder = session.scalar(select(Company.id).where(Company.business_id == business_id))
+    if holder is not None:
+        raise DuplicateBusinessId(field="business_id", value=business_id, company_id=holder)
+
+
+def _validated(session: Session, data: CompanyInput) -> dict[str, Any]:
+    name = clean_text(data.name, field="name", max_length=NAME_MAX, required=True)
+    assert name is not None
+    if session.get(Town, data.town_id) is None:
+        raise ValidationError("error.town.unknown", field="town_id")
+    code = clean_text(data.industry_code, field="industry_code", max_length=5)
+    if code is not None and not re.fullmatch(r"\d{2,5}", code):
+        raise ValidationError("error.industry_code.invalid", field="industry_code", value=code)
+    section = (data.industry_section or "").strip().upper() or None
+    if section is not None and section not in TOL_SECTIONS:
+        raise ValidationError("error.industry_section.invalid", field="industry_section")
+    staff = data.staff_count
+    if staff is not None and not 0 <= staff <= 1_000_000:
+        raise ValidationError("error.staff_count.invalid", field="staff_count")
+    size_class = data.size_class or (size_class_for_staff(staff) if staff is not None else None)
+    if size_class not in set(SizeClass):
+        raise ValidationError("error.size_class.required", field="size_class")
+    website = clean_text(data.website, field="website", max_length=URL_MAX)
+    if website is not None and not re.fullmatch(r"(https?://)?[\w.-]+\.[a-z]{2,}(/\S*)?", website):
+        raise ValidationError("error.website.invalid", field="website", value=website)
+    return {
+        "business_id": normalise_business_id(data.business_id),
+        "name": name,
+        "name_key": search_key(name),
+        "town_id": data.town_id,
+        "industry_code": code,
+        "industry_section": section,
+        "staff_count": staff,
+        "size_class": size_class,
+        "website": website,
+        "is_active": data.is_active,
+    }

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from db.enums import FollowUpStatus
 from db.models import Company, FollowUp, Town, User
 from services.auth import CurrentUser
+from services.errors import NotFound, ValidationError
 from services.paging import DEFAULT_PAGE_SIZE, Page, paginate
-from services.permissions import Action, require
+from services.permissions import Action, require, require_town
 
 
 def list_follow_ups(
@@ -56,3 +57,60 @@ def list_follow_ups(
     if town_id is not None:
         stmt = stmt.where(Company.town_id == town_id)
     return paginate(session, stmt, page=page, page_size=page_size)
+
+
+def complete_follow_up(
+    session: Session, user: CurrentUser, follow_up_id: int, *, today: dt.date
+) -> FollowUp:
+    """Mark an open follow-up done today."""
+    follow_up = _editable(session, user, follow_up_id)
+    follow_up.status = FollowUpStatus.DONE
+    follow_up.done_on = today
+    session.flush()
+    return follow_up
+
+
+def cancel_follow_up(session: Session, user: CurrentUser, follow_up_id: int) -> FollowUp:
+    follow_up = _editable(session, user, follow_up_id)
+    follow_up.status = FollowUpStatus.CANCELLED
+    session.flush()
+    return follow_up
+
+
+def reschedule_follow_up(
+    session: Session, user: CurrentUser, follow_up_id: int, *, due_on: dt.date, today: dt.date
+) -> FollowUp:
+    """Move an open follow-up's due date; never into the past."""
+    follow_up = _editable(session, user, follow_up_id)
+    if due_on < today:
+        raise ValidationError("error.follow_up.due_in_past", field="due_on")
+    follow_up.due_on = due_on
+    session.flush()
+    return follow_up
+
+
+def reassign_follow_up(
+    session: Session, user: CurrentUser, follow_up_id: int, *, owner_id: int
+) -> FollowUp:
+    """Hand an open follow-up to another active user."""
+    follow_up = _editable(session, user, follow_up_id)
+    owner = session.get(User, owner_id)
+    if owner is None or not owner.is_active:
+        raise ValidationError("error.follow_up.owner", field="owner")
+    follow_up.owner_id = owner_id
+    session.flush()
+    return follow_up
+
+
+def _editable(session: Session, user: CurrentUser, follow_up_id: int) -> FollowUp:
+    """An open follow-up this user may change: their own, or one of a company they may edit."""
+    follow_up = session.get(FollowUp, follow_up_id)
+    if follow_up is None:
+        raise NotFound("error.follow_up.not_found", id=follow_up_id)
+    if follow_up.owner_id != user.id:
+        company = session.get(Company, follow_up.company_id)
+        assert company is not None
+        require_town(user, Action.EDIT_COMPANY, company.town_id)
+    if follow_up.status != FollowUpStatus.OPEN:
+        raise ValidationError("error.follow_up.not_open", field="status")
+    return follow_up

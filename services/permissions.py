@@ -58,10 +58,15 @@ def require(user: CurrentUser, action: Action) -> None:
         raise Forbidden(action=action.value)
 
 
+def can_in_town(user: CurrentUser, action: Action, town_id: int) -> bool:
+    """Whether the user may do the action on a record of this town (advisors: home towns)."""
+    return can(user, action) and (user.role != Role.ADVISOR or town_id in user.town_ids)
+
+
 def require_town(user: CurrentUser, action: Action, town_id: int) -> None:
     """Raise Forbidden unless the user may do the action on a record of this town."""
     require(user, action)
-    if user.role == Role.ADVISOR and town_id not in user.town_ids:
+    if not can_in_town(user, action, town_id):
         raise Forbidden("error.forbidden_town", action=action.value)
 
 

@@ -624,6 +624,7 @@ def upgrade() -> None:
         sa.Column("consent", sa.Boolean(), nullable=False),
         sa.Column("referred_on", sa.Date(), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
         sa.Column("outcome", sa.Text(), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column(
