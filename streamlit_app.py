@@ -37,6 +37,12 @@ def forbidden() -> None:
 
 
 def sign_in() -> None:
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        sign_in_form()
+
+
+def sign_in_form() -> None:
     st.title(ui.t("app.title"))
     st.caption(ui.t("app.tagline"))
     with st.form("login"):

@@ -19,6 +19,9 @@ from services.i18n import DEFAULT_LANGUAGE, format_date, format_number, translat
 from services.paging import Page
 from services.reference import Option
 
+ROW_HEIGHT = 35
+MAX_TABLE_HEIGHT = 1800
+
 # Session-state keys, initialised in one place.
 USER_ID = "user_id"
 LANGUAGE = "language"
@@ -229,7 +232,9 @@ def table(
         [{t(f"col.{c}"): shown(c, row.get(c)) for c in columns} for row in rows],
         columns=[t(f"col.{c}") for c in columns],
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
+    # Tall enough to show a whole page of rows without an inner scroll bar.
+    height = min(ROW_HEIGHT * (len(frame) + 1) + 3, MAX_TABLE_HEIGHT)
+    st.dataframe(frame, hide_index=True, width="stretch", height=height)
 
 
 def download_buttons(

@@ -37,8 +37,10 @@ with ui.transaction() as session:
 for row in rows:
     row["company_driven_share"] = format_percent(row["company_driven_share"], ui.language())
 left, right = st.columns(2)
-left.metric(ui.t("engagement.projects_with_participants"), len(rows))
-right.metric(ui.t("engagement.participations"), sum(row["participations"] for row in rows))
+left.metric(ui.t("engagement.projects_with_participants"), ui.number(len(rows)))
+right.metric(
+    ui.t("engagement.participations"), ui.number(sum(row["participations"] for row in rows))
+)
 ui.table(
     rows,
     ["project", "companies", "participations", "mean_feedback", "company_driven_share"],
