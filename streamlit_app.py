@@ -81,4 +81,5 @@ else:
     allowed = set(pages_for(current))
     navigation = st.navigation([page(key, allowed=key in allowed) for key in PAGES])
     sidebar(current)
+    ui.show_flash()
     navigation.run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from services.paging import Page
 from services.reference import Option
 
 ROW_HEIGHT = 35
+HIGHLIGHT_CSS = "background-color: #fde2e1; color: #7a1212"
 MAX_TABLE_HEIGHT = 1800
 
 # Session-state keys, initialised in one place.
@@ -204,11 +206,17 @@ def table(
     enums: Mapping[str, str] | None = None,
     decimals: Mapping[str, int] | None = None,
     empty_key: str = "table.empty",
-) -> None:
-    """A read-only table with translated headers and Finnish (or English) formats."""
+    highlight: Callable[[Mapping[str, Any]], bool] | None = None,
+    select_key: str | None = None,
+) -> Mapping[str, Any] | None:
+    """A read-only table with translated headers and Finnish (or English) formats.
+
+    Rows for which `highlight` is true stand out in red. With `select_key` a row can be
+    chosen; the chosen row is returned.
+    """
     if not rows:
         st.info(t(empty_key))
-        return
+        return None
     enums = enums or {}
     decimals = decimals or {}
     lang = language()
@@ -228,13 +236,30 @@ def table(
             return format_number(value, lang)
         return value
 
-    frame = pd.DataFrame(
-        [{t(f"col.{c}"): shown(c, row.get(c)) for c in columns} for row in rows],
-        columns=[t(f"col.{c}") for c in columns],
-    )
+    headers = [t(f"col.{c}") for c in columns]
+    frame = pd.DataFrame([[shown(c, row.get(c)) for c in columns] for row in rows], columns=headers)
+    data: Any = frame
+    if highlight is not None:
+        marked = [highlight(row) for row in rows]
+        data = frame.style.apply(
+            lambda r: [HIGHLIGHT_CSS if marked[r.name] else ""] * len(r), axis=1
+        )
     # Tall enough to show a whole page of rows without an inner scroll bar.
     height = min(ROW_HEIGHT * (len(frame) + 1) + 3, MAX_TABLE_HEIGHT)
-    st.dataframe(frame, hide_index=True, width="stretch", height=height)
+    if select_key is None:
+        st.dataframe(data, hide_index=True, width="stretch", height=height)
+        return None
+    event = st.dataframe(
+        data,
+        hide_index=True,
+        width="stretch",
+        height=height,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=select_key,
+    )
+    chosen = event.selection.rows
+    return rows[chosen[0]] if chosen and chosen[0] < len(rows) else None
 
 
 def download_buttons(
@@ -264,3 +289,66 @@ def download_buttons(
 
 def number(value: float | None, digits: int = 0) -> str:
     return format_number(value, language(), digits)
+
+
+def selection_key(base: str) -> str:
+    """A table key that `clear_selection` can renew, so a chosen row does not stay chosen."""
+    return f"{base}.{st.session_state.get(f'{base}.version', 0)}"
+
+
+def clear_selection(base: str) -> None:
+    st.session_state[f"{base}.version"] = st.session_state.get(f"{base}.version", 0) + 1
+
+
+def query_int(name: str) -> int | None:
+    """An integer id from the URL's query parameters; a malformed one stops the page."""
+    raw = st.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value <= 0:
+        st.error(t("error.query_param", name=name))
+        st.stop()
+    return value
+
+
+def open_company(company_id: int) -> None:
+    """Show a company's profile (`/companies?company=<id>`)."""
+    clear_selection("companies.table")
+    st.switch_page("pages/companies.py", query_params={"company": str(company_id)})
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: object) -> str:
+    """User-typed text made safe to place inside Markdown: every markup character escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def attempt(action: Callable[[Any], object]) -> bool:
+    """Run `action(session)` in one transaction; show the domain error, if any, and say so."""
+    try:
+        with transaction() as session:
+            action(session)
+    except DomainError as error:
+        show_error(error)
+        return False
+    return True
+
+
+FLASH = "flash"
+
+
+def flash(message: str) -> None:
+    """A confirmation to show at the top of the next page run."""
+    st.session_state[FLASH] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")

@@ -1,24 +1,36 @@
-"""Companies: find a company by name or business ID, with filters."""
+"""Companies: find a company by name or business ID, add one, or open its profile."""
 
 import streamlit as st
 
 from db.enums import TOL_SECTIONS, SizeClass
+from pages import _company
 from pages import _ui as ui
 from services import reference
 from services.companies import search_companies
 
 user = ui.require_user()
-st.title(ui.t("page.companies"))
+company_id = ui.query_int("company")
+if company_id is not None:
+    _company.profile(user, company_id)
+    st.stop()
 
+st.title(ui.t("page.companies"))
 with ui.transaction() as session:
     towns = reference.towns(session)
+
+st.session_state.setdefault("companies.query", st.query_params.get("q", ""))
+
+
+def search_changed() -> None:
+    ui.reset_page("companies.query")
+    st.query_params["q"] = st.session_state["companies.query"]
+
 
 query = st.text_input(
     ui.t("companies.search"),
     placeholder=ui.t("companies.search_placeholder"),
     key="companies.query",
-    on_change=ui.reset_page,
-    args=("companies.query",),
+    on_change=search_changed,
 )
 c1, c2, c3, c4 = st.columns(4)
 with c1:
@@ -55,10 +67,17 @@ with ui.transaction() as session:
         has_open_needs=has_open_needs,
         page=ui.current_page("companies"),
     )
-ui.table(
+st.caption(ui.t("companies.choose_hint"))
+chosen = ui.table(
     result.rows,
     ["business_id", "name", "town", "industry_section", "size_class", "staff_count", "is_active"],
     enums={"size_class": "size_class"},
     empty_key="companies.none_found",
+    select_key=ui.selection_key("companies.table"),
 )
 ui.pager("companies", result)
+if chosen is not None:
+    ui.open_company(chosen["id"])
+
+with st.expander(ui.t("companies.new"), icon=":material/add_business:"):
+    _company.company_form(user, towns=towns, key="new_company")

@@ -1,4 +1,4 @@
-"""Follow-ups: mine, or everyone's for leadership and admins; overdue first."""
+"""Follow-ups: mine (overdue first, then this week, then later), or everyone's by owner."""
 
 import datetime as dt
 
@@ -7,7 +7,13 @@ import streamlit as st
 from db.enums import FollowUpStatus, Role
 from pages import _ui as ui
 from services import reference
-from services.follow_ups import list_follow_ups
+from services.follow_ups import (
+    cancel_follow_up,
+    complete_follow_up,
+    list_follow_ups,
+    reassign_follow_up,
+    reschedule_follow_up,
+)
 
 user = ui.require_user()
 today = dt.date.today()
@@ -16,6 +22,7 @@ sees_everyone = user.role in (Role.LEADERSHIP, Role.ADMIN)
 
 with ui.transaction() as session:
     towns = reference.towns(session)
+    staff = reference.staff(session)
 
 c1, c2, c3, c4 = st.columns(4)
 with c1:
@@ -45,21 +52,79 @@ with c4:
         args=("follow_ups.overdue",),
     )
 
+everyone = sees_everyone and not mine
 with ui.transaction() as session:
     result = list_follow_ups(
         session,
         user,
         today=today,
-        owner_id=user.id if mine or not sees_everyone else None,
+        owner_id=None if everyone else user.id,
         status=status,
         overdue_only=overdue_only,
         town_id=town_id,
+        by_owner=everyone,
         page=ui.current_page("follow_ups"),
     )
-ui.table(
+columns = ["bucket", "due_on", "company", "town", "description", "status", "done_on"]
+if everyone:
+    columns.insert(0, "owner")
+st.caption(ui.t("follow_ups.choose_hint"))
+chosen = ui.table(
     result.rows,
-    ["due_on", "overdue", "company", "town", "description", "owner", "status", "done_on"],
-    enums={"status": "follow_up_status"},
+    columns,
+    enums={"status": "follow_up_status", "bucket": "bucket"},
+    highlight=lambda row: row["overdue"],
     empty_key="follow_ups.none",
+    select_key=ui.selection_key("follow_ups.table"),
 )
 ui.pager("follow_ups", result)
+
+if chosen is None or chosen["status"] != FollowUpStatus.OPEN:
+    st.stop()
+
+follow_up_id = chosen["id"]
+st.divider()
+st.subheader(ui.t("follow_ups.chosen", company=ui.plain(chosen["company"])))
+st.text(chosen["description"])
+
+
+def done(message_key: str) -> None:
+    ui.flash(ui.t(message_key))
+    ui.clear_selection("follow_ups.table")
+    st.rerun()
+
+
+left, middle, right = st.columns(3)
+with left:
+    if st.button(ui.t("follow_ups.complete"), type="primary", icon=":material/done:") and (
+        ui.attempt(lambda s: complete_follow_up(s, user, follow_up_id, today=today))
+    ):
+        done("follow_ups.completed")
+    if st.button(ui.t("follow_ups.cancel"), icon=":material/close:") and ui.attempt(
+        lambda s: cancel_follow_up(s, user, follow_up_id)
+    ):
+        done("follow_ups.cancelled")
+with middle, st.form(f"reschedule_{follow_up_id}"):
+    new_due = st.date_input(
+        ui.t("follow_ups.new_due"),
+        value=max(chosen["due_on"], today),
+        min_value=today,
+        format="DD.MM.YYYY",
+    )
+    if st.form_submit_button(ui.t("follow_ups.reschedule")) and ui.attempt(
+        lambda s: reschedule_follow_up(s, user, follow_up_id, due_on=new_due, today=today)
+    ):
+        done("follow_ups.rescheduled")
+with right, st.form(f"reassign_{follow_up_id}"):
+    names = {option.id: option.label for option in staff}
+    owners = list(names)
+    owner_id = st.selectbox(
+        ui.t("follow_ups.new_owner"),
+        owners,
+        index=owners.index(chosen["owner_id"]) if chosen["owner_id"] in names else 0,
+        format_func=names.get,
+    )
+    if st.form_submit_button(ui.t("follow_ups.reassign")) and ui.attempt(
+        lambda s: reassign_follow_up(s, user, follow_up_id, owner_id=owner_id)
+    ):
+        done("follow_ups.reassigned")

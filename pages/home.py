@@ -6,7 +6,7 @@ import streamlit as st
 
 from db.enums import NeedStatus, Role, Severity
 from pages import _ui as ui
-from services.follow_ups import list_follow_ups
+from services.follow_ups import DUE_SOON_DAYS, list_follow_ups
 from services.interactions import list_interactions
 from services.needs import list_needs
 
@@ -23,6 +23,7 @@ with ui.transaction() as session:
         today=today,
         owner_id=user.id if personal else None,
         overdue_only=not personal,
+        due_by=today + dt.timedelta(days=DUE_SOON_DAYS),
         page_size=15,
     )
     contacts = list_interactions(
@@ -44,9 +45,7 @@ with ui.transaction() as session:
 
 overdue = sum(1 for row in follow_ups.rows if row["overdue"])
 left, middle, right = st.columns(3)
-left.metric(
-    ui.t("home.open_follow_ups") if personal else ui.t("home.overdue_all"), follow_ups.total
-)
+left.metric(ui.t("home.due_soon") if personal else ui.t("home.overdue_all"), follow_ups.total)
 middle.metric(ui.t("home.recent_contacts"), contacts.total)
 right.metric(ui.t("home.red_needs"), red_needs.total)
 
@@ -55,7 +54,11 @@ if overdue:
     st.warning(ui.t("home.overdue_warning", count=overdue))
 ui.table(
     follow_ups.rows,
-    ["due_on", "overdue", "company", "town", "description", "owner"],
+    ["bucket", "due_on", "company", "town", "description"]
+    if personal
+    else ["due_on", "company", "town", "description", "owner"],
+    enums={"bucket": "bucket"},
+    highlight=lambda row: row["overdue"],
     empty_key="home.no_follow_ups",
 )
 
@@ -70,5 +73,6 @@ st.subheader(ui.t("home.red_needs_in_my_towns") if user.town_ids else ui.t("home
 ui.table(
     red_needs.rows,
     ["identified_on", "company", "town", "category", "description"],
+    highlight=lambda row: True,
     empty_key="home.no_red_needs",
 )

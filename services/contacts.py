@@ -46,7 +46,7 @@ class NeedInput:
 @dataclass(frozen=True)
 class FollowUpInput:
     description: str
-    due_on: dt.date
+    due_on: dt.date | None = None  # None: DEFAULT_FOLLOW_UP_DAYS after the contact
     owner_id: int | None = None  # None: the advisor who logs the contact
 
 
@@ -173,7 +173,7 @@ def _check_need(session: Session, need: NeedInput, index: int) -> None:
 
 def _check_follow_up(session: Session, follow_up: FollowUpInput, occurred_on: dt.date) -> None:
     clean_text(follow_up.description, field="follow_up", max_length=TEXT_MAX, required=True)
-    if follow_up.due_on < occurred_on:
+    if follow_up.due_on is not None and follow_up.due_on < occurred_on:
         raise ValidationError("error.follow_up.due_before_contact", field="follow_up_due")
     if follow_up.owner_id is not None:
         owner = session.get(User, follow_up.owner_id)
@@ -218,7 +218,8 @@ def _follow_up(
         need_id=needs[0].id if len(needs) == 1 else None,
         owner_id=data.follow_up.owner_id or user.id,
         description=data.follow_up.description.strip(),
-        due_on=data.follow_up.due_on,
+        due_on=data.follow_up.due_on
+        or data.occurred_on + dt.timedelta(days=DEFAULT_FOLLOW_UP_DAYS),
         status=FollowUpStatus.OPEN,
     )
     session.add(follow_up)

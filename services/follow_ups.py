@@ -14,6 +14,8 @@ from services.errors import NotFound, ValidationError
 from services.paging import DEFAULT_PAGE_SIZE, Page, paginate
 from services.permissions import Action, require, require_town
 
+DUE_SOON_DAYS = 7
+
 
 def list_follow_ups(
     session: Session,
@@ -24,17 +26,33 @@ def list_follow_ups(
     status: str | None = FollowUpStatus.OPEN,
     overdue_only: bool = False,
     town_id: int | None = None,
+    due_by: dt.date | None = None,
+    by_owner: bool = False,
     page: int = 1,
     page_size: int = DEFAULT_PAGE_SIZE,
 ) -> Page:
-    """Follow-ups matching the filters: overdue first, then by due date."""
+    """Follow-ups matching the filters: overdue first, then due this week, then later.
+
+    With `by_owner` they are grouped by owner first.
+    """
     require(user, Action.VIEW_REGISTER)
-    overdue = (FollowUp.status == FollowUpStatus.OPEN) & (FollowUp.due_on < today)
+    is_open = FollowUp.status == FollowUpStatus.OPEN
+    overdue = is_open & (FollowUp.due_on < today)
+    bucket = case(
+        (overdue, "overdue"),
+        (is_open & (FollowUp.due_on <= today + dt.timedelta(days=DUE_SOON_DAYS)), "this_week"),
+        (is_open, "later"),
+        else_="closed",
+    )
+    order = [case((overdue, 0), else_=1), FollowUp.due_on, FollowUp.id]
+    if by_owner:
+        order.insert(0, User.full_name)
     stmt = (
         select(
             FollowUp.id,
             FollowUp.due_on,
             case((overdue, True), else_=False).label("overdue"),
+            bucket.label("bucket"),
             Company.id.label("company_id"),
             Company.name.label("company"),
             Town.name.label("town"),
@@ -42,11 +60,13 @@ def list_follow_ups(
             User.full_name.label("owner"),
             FollowUp.status,
             FollowUp.done_on,
+            FollowUp.owner_id,
+            Company.town_id,
         )
         .join(Company, Company.id == FollowUp.company_id)
         .join(Town, Town.id == Company.town_id)
         .join(User, User.id == FollowUp.owner_id)
-        .order_by(case((overdue, 0), else_=1), FollowUp.due_on, FollowUp.id)
+        .order_by(*order)
     )
     if owner_id is not None:
         stmt = stmt.where(FollowUp.owner_id == owner_id)
@@ -56,6 +76,8 @@ def list_follow_ups(
         stmt = stmt.where(overdue)
     if town_id is not None:
         stmt = stmt.where(Company.town_id == town_id)
+    if due_by is not None:
+        stmt = stmt.where(FollowUp.due_on <= due_by)
     return paginate(session, stmt, page=page, page_size=page_size)
 
 

@@ -41,6 +41,7 @@ def list_needs(
     severity: str | None = None,
     status: str | None = None,
     identified_since: dt.date | None = None,
+    identified_before: dt.date | None = None,
     page: int = 1,
     page_size: int = DEFAULT_PAGE_SIZE,
 ) -> Page:
@@ -60,6 +61,8 @@ def list_needs(
             Need.description,
             Project.name.label("addressed_by_project"),
             Need.resolved_on,
+            Need.resolution_note,
+            Company.town_id,
         )
         .join(Company, Company.id == Need.company_id)
         .join(Town, Town.id == Company.town_id)
@@ -79,6 +82,8 @@ def list_needs(
         stmt = stmt.where(Need.status == status)
     if identified_since is not None:
         stmt = stmt.where(Need.identified_on >= identified_since)
+    if identified_before is not None:
+        stmt = stmt.where(Need.identified_on < identified_before)
     return paginate(session, stmt, page=page, page_size=page_size)
 
 
