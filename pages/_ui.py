@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from db.bootstrap import prepare_database
 from db.engine import database_url, make_engine, make_session_factory
@@ -103,6 +104,18 @@ def signed_in_user() -> CurrentUser | None:
     return user
 
 
+def _through_entry_script() -> None:
+    """Make sure this page runs behind the entry script's sign-in gate.
+
+    Until the first `st.navigation` call in a server process, Streamlit treats a folder named
+    `pages/` as an old-style multipage app and runs a page opened directly by its URL on its own,
+    without the entry script. Such a run is sent round once more, through the entry script.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def sign_in(*, username: str, password: str) -> bool:
     """Check the credentials; on success remember the user in this browser session."""
     sessions = _database(database_url())["sessions"]
@@ -124,6 +137,8 @@ def sign_out() -> None:
 
 
 def require_user() -> CurrentUser:
+    """The signed-in user; a run without one stops here."""
+    _through_entry_script()
     user = signed_in_user()
     if user is None:
         st.stop()
