@@ -29,10 +29,9 @@ from services.profile import (
 )
 from services.reference import Option, editable_towns
 
+# The enumeration in the "who" column of each timeline kind that has one there.
 TIMELINE_KINDS = {
-    "interaction": "channel",
     "need": "severity",
-    "follow_up": "follow_up_status",
     "referral": "referral_status",
     "participation": "participation_role",
 }
@@ -144,18 +143,22 @@ def show_timeline(user: CurrentUser, company_id: int) -> None:
         )
     rows = []
     for event in events.rows:
-        detail = event["detail"]
-        if event["kind"] == "interaction":
+        kind = event["kind"]
+        detail, who = event["detail"], event["who"]
+        # Each kind keeps one enumeration in one column; translate it there.
+        if kind == "interaction":
             detail = ui.label("channel", detail)
+        elif kind == "follow_up":
+            detail = ui.label("follow_up_status", detail)
+        else:
+            who = ui.label(TIMELINE_KINDS[kind], who)
         rows.append(
             {
                 "on": event["on"],
-                "event": ui.t(f"timeline.{event['kind']}"),
+                "event": ui.t(f"timeline.{kind}"),
                 "detail": detail,
                 "text": event["text"],
-                "who": ui.label(TIMELINE_KINDS[event["kind"]], event["who"])
-                if event["kind"] not in ("interaction", "follow_up")
-                else event["who"],
+                "who": who,
             }
         )
     ui.table(rows, ["on", "event", "detail", "text", "who"], empty_key="company.no_history")

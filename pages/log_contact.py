@@ -94,7 +94,7 @@ if remove_col.button(ui.t("log.remove_need"), icon=":material/remove:", disabled
     st.session_state[key("need_count")] = need_count - 1
     st.rerun()
 
-with st.form(key("form")):
+with st.form(key("form"), enter_to_submit=False):
     if new_company and own_towns:
         st.markdown(f"**{ui.t('log.new_company_details')}**")
         c1, c2, c3 = st.columns(3)
@@ -191,7 +191,11 @@ with st.form(key("form")):
     targets.update({f"project:{p.id}": f"{ui.t('log.project')}: {p.label}" for p in all_projects})
     r1, r2 = st.columns([2, 1])
     target = r1.selectbox(
-        ui.t("log.referral_target"), list(targets), format_func=targets.get, index=None
+        ui.t("log.referral_target"),
+        list(targets),
+        format_func=targets.get,
+        index=None,
+        placeholder=ui.t("log.choose"),
     )
     need_options = [None, *range(need_count)]
     referral_need = r2.selectbox(

@@ -301,6 +301,7 @@ MESSAGES: dict[str, str] = {
     "log.add_follow_up": "Create a follow-up",
     "log.add_need": "Add a need",
     "log.add_referral": "Refer to a partner or project",
+    "log.choose": "Choose",
     "log.channel": "Channel",
     "log.company": "Company",
     "log.consent": "The company consents to the referral",

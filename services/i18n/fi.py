@@ -302,6 +302,7 @@ MESSAGES: dict[str, str] = {
     "log.add_follow_up": "Luo jatkotoimenpide",
     "log.add_need": "Lisää tarve",
     "log.add_referral": "Ohjaa kumppanille tai hankkeeseen",
+    "log.choose": "Valitse",
     "log.channel": "Kanava",
     "log.company": "Yritys",
     "log.consent": "Yritys on antanut suostumuksen ohjaukseen",
