@@ -200,7 +200,12 @@ NEED_CATEGORIES: list[tuple[str, str, str, int]] = [
     ("workforce", "osaava työvoima ja rekrytointi", "skilled workforce and recruitment", 10),
     ("training", "koulutus ja osaamisen kehittäminen", "training and upskilling", 20),
     ("funding", "rahoitus", "funding", 30),
-    ("internationalisation", "kansainvälistyminen ja vienti", "internationalisation and export", 40),
+    (
+        "internationalisation",
+        "kansainvälistyminen ja vienti",
+        "internationalisation and export",
+        40,
+    ),
     ("rdi", "tutkimus, kehitys ja innovaatiot", "R&D and innovation", 50),
     ("premises", "toimitilat ja tontit", "premises and sites", 60),
     ("networks", "verkostot ja kumppanuudet", "networks and partners", 70),
@@ -443,8 +448,9 @@ def _build_partners() -> list[Partner]:
     )
     partners += _regional(_UNIVERSITIES, PartnerKind.UNIVERSITY)
     partners += _regional(_VOCATIONAL_COLLEGES, PartnerKind.VOCATIONAL_COLLEGE)
+    development = PartnerKind.DEVELOPMENT_COMPANY
     partners += [
-        (name, PartnerKind.DEVELOPMENT_COMPANY, code, town, _SERVES[PartnerKind.DEVELOPMENT_COMPANY])
+        (name, development, code, town, list(_SERVES[development]))
         for name, code, town in _DEVELOPMENT_COMPANIES
     ]
     for town, code, regional in TOWNS:
