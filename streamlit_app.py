@@ -63,6 +63,7 @@ def sidebar(user) -> None:  # type: ignore[no-untyped-def]
             LANGUAGES,
             format_func=lambda code: ui.t(f"language.{code}"),
             key=ui.LANGUAGE,
+            on_change=ui.save_language,
         )
         if st.button(ui.t("app.logout"), icon=":material/logout:"):
             ui.sign_out()

@@ -13,6 +13,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "seutu.db"
 DATABASE_URL_ENV = "SEUTU_DATABASE_URL"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+SQLITE_BEGIN_OPTION = "sqlite_begin"
 
 
 def database_url() -> str:
@@ -52,13 +53,21 @@ def _sqlite_engine(url: str, **kwargs: object) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
-        # Take the write lock up front so concurrent writers wait (busy_timeout)
-        # instead of failing with "database is locked" when they upgrade a read lock.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A transaction that may write takes the write lock up front, so concurrent writers
+        # wait (busy_timeout) instead of failing with "database is locked" when they upgrade
+        # a read lock. Transactions that only read begin deferred and run side by side.
+        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "IMMEDIATE")
+        connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded values after commit, for display."""
+def make_session_factory(engine: Engine, *, for_reading: bool = False) -> sessionmaker[Session]:
+    """Sessions that keep loaded values after commit, for display.
+
+    `for_reading` sessions are for transactions that only read: on SQLite they do not take
+    the write lock, so any number of them run at once.
+    """
+    if for_reading:
+        engine = engine.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"})
     return sessionmaker(engine, expire_on_commit=False)

@@ -305,7 +305,7 @@ def company_form(
         is_active=active,
     )
     try:
-        with ui.transaction() as session:
+        with ui.transaction(write=True) as session:
             if facts.get("id"):
                 company = update_company(session, user, facts["id"], data)
             else:

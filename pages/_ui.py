@@ -20,6 +20,7 @@ from services.errors import DomainError
 from services.i18n import DEFAULT_LANGUAGE, format_date, format_number, translate
 from services.paging import Page
 from services.reference import Option
+from services.users import set_language
 
 ROW_HEIGHT = 35
 HIGHLIGHT_CSS = "background-color: #fde2e1; color: #7a1212"
@@ -58,6 +59,7 @@ def _database(url: str) -> dict[str, Any]:
     return {
         "engine": engine,
         "sessions": make_session_factory(engine),
+        "readers": make_session_factory(engine, for_reading=True),
         "ready": False,
         "lock": threading.Lock(),
     }
@@ -82,9 +84,9 @@ def ensure_database() -> None:
 
 
 @contextmanager
-def transaction() -> Iterator[Any]:
-    """One session and one transaction for one user action."""
-    sessions = _database(database_url())["sessions"]
+def transaction(*, write: bool = False) -> Iterator[Any]:
+    """One session and one transaction for one user action; `write` when it may change data."""
+    sessions = _database(database_url())["sessions" if write else "readers"]
     with sessions.begin() as session:
         yield session
 
@@ -129,7 +131,15 @@ def sign_in(*, username: str, password: str) -> bool:
             return False
         session.commit()
     st.session_state[USER_ID] = user.id
+    st.session_state[LANGUAGE] = user.language
     return True
+
+
+def save_language() -> None:
+    """The language switch changed: remember the choice for the next sign-in."""
+    user = signed_in_user()
+    if user is not None:
+        attempt(lambda session: set_language(session, user, st.session_state[LANGUAGE]))
 
 
 def sign_out() -> None:
@@ -347,7 +357,7 @@ def plain(text: object) -> str:
 def attempt(action: Callable[[Any], object]) -> bool:
     """Run `action(session)` in one transaction; show the domain error, if any, and say so."""
     try:
-        with transaction() as session:
+        with transaction(write=True) as session:
             action(session)
     except DomainError as error:
         show_error(error)

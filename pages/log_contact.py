@@ -258,7 +258,7 @@ if submitted:
         referral=referral,
     )
     try:
-        with ui.transaction() as session:
+        with ui.transaction(write=True) as session:
             logged = log_contact(session, user, contact, today=today)
             company_name = reference.company_name(session, logged.company_id)
     except DomainError as error:

@@ -86,9 +86,9 @@ def _company_query(
     )
     text = query.strip()
     if text:
-        digits = re.sub(r"[\s-]", "", text)
+        digits = re.sub(r"[ -]", "", text)
         conditions = [Company.name_key.contains(search_key(text), autoescape=True)]
-        if digits.isdigit():
+        if re.fullmatch(r"[0-9]+", digits):
             business_id = f"{digits[:7]}-{digits[7:]}" if len(digits) > 7 else digits
             conditions.append(Company.business_id.startswith(business_id, autoescape=True))
         stmt = stmt.where(or_(*conditions))
@@ -162,7 +162,7 @@ def _validated(session: Session, data: CompanyInput) -> dict[str, Any]:
     if session.get(Town, data.town_id) is None:
         raise ValidationError("error.town.unknown", field="town_id")
     code = clean_text(data.industry_code, field="industry_code", max_length=5)
-    if code is not None and not re.fullmatch(r"\d{2,5}", code):
+    if code is not None and not re.fullmatch(r"[0-9]{2,5}", code):
         raise ValidationError("error.industry_code.invalid", field="industry_code", value=code)
     section = (data.industry_section or "").strip().upper() or None
     if section is not None and section not in TOL_SECTIONS:

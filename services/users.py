@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from db.models import Town, User, user_towns
 from services.auth import CurrentUser
+from services.errors import ValidationError
+from services.i18n import LANGUAGES
 from services.paging import DEFAULT_PAGE_SIZE, Page, paginate
 from services.permissions import Action, require
 
@@ -51,3 +53,13 @@ def list_users(
     for row in result.rows:
         row["towns"] = ", ".join(towns.get(row["id"], []))
     return result
+
+
+def set_language(session: Session, user: CurrentUser, language: str) -> None:
+    """Remember the interface language the user chose."""
+    if language not in LANGUAGES:
+        raise ValidationError("error.language", field="language")
+    account = session.get(User, user.id)
+    if account is not None:
+        account.language = language
+        session.flush()

@@ -8,9 +8,9 @@ import unicodedata
 from services.errors import InvalidBusinessId, ValidationError
 
 BUSINESS_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
-_BUSINESS_ID = re.compile(r"^(\d{7})-(\d)$")
+_BUSINESS_ID = re.compile(r"^([0-9]{7})-([0-9])$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
-_PHONE_CHARS = re.compile(r"^\+?[\d\s\-()]+$")
+_PHONE_CHARS = re.compile(r"^\+?[0-9 \-()]+$")
 # Control characters other than tab and newline have no place in what users type.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -28,7 +28,7 @@ def business_id_check_digit(base: str) -> int | None:
 def normalise_business_id(value: str) -> str:
     """A valid business ID in its canonical form `NNNNNNN-N`; raises InvalidBusinessId."""
     text = (value or "").strip()
-    if re.fullmatch(r"\d{8}", text):
+    if re.fullmatch(r"[0-9]{8}", text):
         # Typed without the hyphen, as search boxes and spreadsheets often have it.
         text = f"{text[:7]}-{text[7]}"
     match = _BUSINESS_ID.match(text)
@@ -83,7 +83,7 @@ def clean_phone(value: str | None, *, field: str = "phone", required: bool = Fal
     text = clean_text(value, field=field, max_length=40, required=required)
     if text is None:
         return None
-    digits = re.sub(r"\D", "", text)
+    digits = re.sub(r"[^0-9]", "", text)
     if not _PHONE_CHARS.match(text) or not 6 <= len(digits) <= 15:
         raise ValidationError("error.phone.invalid", field=field, value=text)
     return text

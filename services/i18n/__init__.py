@@ -4,6 +4,7 @@ date formats for each language."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 
 from services.i18n import en, fi
 
@@ -57,7 +58,9 @@ def format_number(
     """1 000 000 and 3,5 in Finnish; 1,000,000 and 3.5 in English."""
     if value is None:
         return ""
-    text = f"{value:,.{digits}f}"
+    # Halves round up, as in Excel and in the reports people compare with (3,25 -> 3,3).
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,.{digits}f}"
     if language == "en":
         return text
     return text.replace(",", _NBSP).replace(".", ",")

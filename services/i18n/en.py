@@ -201,6 +201,7 @@ MESSAGES: dict[str, str] = {
     "error.forbidden": "You are not allowed to do this.",
     "error.forbidden_town": "You can edit only the records of your home towns.",
     "error.page_forbidden": "Your role has no access to this page.",
+    "error.language": "The language is not valid.",
     "error.not_found": "Not found.",
     "error.login.invalid": "Wrong username or password.",
     "error.login.locked": (

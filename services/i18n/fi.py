@@ -201,6 +201,7 @@ MESSAGES: dict[str, str] = {
     "error.forbidden": "Sinulla ei ole oikeutta tähän toimintoon.",
     "error.forbidden_town": "Voit muokata vain kotikuntiesi tietoja.",
     "error.page_forbidden": "Roolillasi ei ole pääsyä tälle sivulle.",
+    "error.language": "Kieli ei kelpaa.",
     "error.not_found": "Tietoa ei löytynyt.",
     "error.login.invalid": "Käyttäjätunnus tai salasana on väärin.",
     "error.login.locked": (

@@ -1,0 +1,101 @@
+"""Fixtures: a migrated database per backend, a rolled-back session per test, the demo database.
+
+See tests/databases.py for how the backends are found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from db.engine import make_engine
+from db.migrate import upgrade
+from tests.databases import (
+    BACKENDS,
+    POSTGRES_URL_ENV,
+    PostgresServer,
+    new_empty_database,
+    postgres_admin_url,
+    rolled_back_session,
+    unavailable,
+)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    url = postgres_admin_url()
+    if url is None:
+        unavailable(f"no PostgreSQL: set {POSTGRES_URL_ENV} or start one on 127.0.0.1:5432")
+    server = PostgresServer(url)
+    try:
+        server.check()
+    except OperationalError as error:
+        unavailable(f"PostgreSQL at {server.admin_url!r} does not answer: {error}")
+    try:
+        yield server
+    finally:
+        server.drop_databases()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """A migrated database for this test run, one per backend."""
+    url = new_empty_database(request.param, request, tmp_path_factory.mktemp(request.param))
+    engine = make_engine(url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session whose every change is rolled back when the test ends."""
+    with rolled_back_session(engine) as session:
+        yield session
+
+
+# --- The demo database for page and browser tests ----------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def demo_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite file prepared as the app prepares a new one: migrated and filled with demo data."""
+    from db.bootstrap import prepare_database
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'seutu-demo.db'}"
+    engine = make_engine(url)
+    try:
+        assert prepare_database(engine), "a new embedded database must get demo data"
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def demo_accounts(demo_database_url: str) -> dict[str, dict[str, object]]:
+    """The demo accounts by role: username, password, user id and full name."""
+    from db.models import User
+    from db.seed import DEMO_ACCOUNTS
+
+    engine = make_engine(demo_database_url)
+    accounts: dict[str, dict[str, object]] = {}
+    try:
+        with Session(engine) as session:
+            for role, username, password in DEMO_ACCOUNTS:
+                user = session.scalars(select(User).where(User.username == username)).one()
+                assert user.role == role
+                accounts[role] = {
+                    "username": username,
+                    "password": password,
+                    "id": user.id,
+                    "full_name": user.full_name,
+                }
+    finally:
+        engine.dispose()
+    return accounts
