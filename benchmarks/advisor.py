@@ -66,7 +66,13 @@ def main() -> None:
         business_ids = session.scalars(select(Company.business_id).limit(2000)).all()
         company_ids = session.scalars(select(Company.id).limit(5000)).all()
     assert advisor is not None
-    queries = [*SEARCHES, *(rng.choice(business_ids).replace("-", "") for _ in range(4))]
+    sample_ids = rng.sample(business_ids, 4)
+    queries = [
+        *SEARCHES,
+        *sample_ids[:2],  # as written, with the hyphen
+        *(business_id.replace("-", "") for business_id in sample_ids[2:]),
+        sample_ids[0][:4],  # a prefix
+    ]
     print(f"database: {engine.url.render_as_string(hide_password=True)}")
     print(f"companies: {companies:,}".replace(",", " "))
 

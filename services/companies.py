@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import ColumnElement, Select, case, exists, or_, select
 from sqlalchemy.orm import Session
 
 from db.enums import TOL_SECTIONS, NeedStatus, SizeClass, size_class_for_staff
@@ -36,6 +36,7 @@ def search_companies(
     """Companies matching a name fragment or business ID and the filters, by name."""
     require(user, Action.VIEW_REGISTER)
     stmt = _company_query(
+        session,
         query=query,
         town_id=town_id,
         industry_section=industry_section,
@@ -57,12 +58,17 @@ def export_companies(
     """Every company matching the filters, for a download."""
     require(user, Action.EXPORT)
     stmt = _company_query(
-        query=query, town_id=town_id, industry_section=industry_section, size_class=size_class
+        session,
+        query=query,
+        town_id=town_id,
+        industry_section=industry_section,
+        size_class=size_class,
     )
     return [dict(row) for row in session.execute(stmt).mappings()]
 
 
 def _company_query(
+    session: Session,
     *,
     query: str,
     town_id: int | None,
@@ -70,28 +76,31 @@ def _company_query(
     size_class: str | None,
     has_open_needs: bool = False,
 ) -> Select[Any]:
-    stmt = (
-        select(
-            Company.id,
-            Company.business_id,
-            Company.name,
-            Town.name.label("town"),
-            Company.industry_section,
-            Company.size_class,
-            Company.staff_count,
-            Company.is_active,
-        )
-        .join(Town, Town.id == Company.town_id)
-        .order_by(Company.name_key, Company.id)
-    )
+    stmt = select(
+        Company.id,
+        Company.business_id,
+        Company.name,
+        Town.name.label("town"),
+        Company.industry_section,
+        Company.size_class,
+        Company.staff_count,
+        Company.is_active,
+    ).join(Town, Town.id == Company.town_id)
+    order: list[Any] = [Company.name_key, Company.id]
     text = query.strip()
-    if text:
-        digits = re.sub(r"[ -]", "", text)
-        conditions = [Company.name_key.contains(search_key(text), autoescape=True)]
-        if re.fullmatch(r"[0-9]+", digits):
-            business_id = f"{digits[:7]}-{digits[7:]}" if len(digits) > 7 else digits
-            conditions.append(Company.business_id.startswith(business_id, autoescape=True))
-        stmt = stmt.where(or_(*conditions))
+    digits = re.sub(r"[ -]", "", text)
+    if re.fullmatch(r"[0-9]{1,8}", digits):
+        stmt = stmt.where(_business_id_prefix(digits))
+    elif text:
+        key = search_key(text)
+        name_matches = Company.name_key.contains(key, autoescape=True)
+        towns = _towns_named(session, key)
+        if towns:
+            # Typing a town's name also finds the companies of that town, after the names.
+            stmt = stmt.where(or_(name_matches, Company.town_id.in_(towns)))
+            order.insert(0, case((name_matches, 0), else_=1))
+        else:
+            stmt = stmt.where(name_matches)
     if town_id is not None:
         stmt = stmt.where(Company.town_id == town_id)
     if industry_section:
@@ -102,7 +111,21 @@ def _company_query(
         stmt = stmt.where(
             exists().where(Need.company_id == Company.id, Need.status.in_(OPEN_NEED_STATUSES))
         )
-    return stmt
+    return stmt.order_by(*order)
+
+
+def _business_id_prefix(digits: str) -> ColumnElement[bool]:
+    """Business IDs starting with these digits, as a range the unique index answers."""
+    if len(digits) == 8:
+        return Company.business_id == f"{digits[:7]}-{digits[7]}"
+    # The smallest string after every ID with this prefix: its last digit plus one (9 -> ':').
+    after = digits[:-1] + chr(ord(digits[-1]) + 1)
+    return (Company.business_id >= digits) & (Company.business_id < after)
+
+
+def _towns_named(session: Session, key: str) -> list[int]:
+    towns = session.execute(select(Town.id, Town.name)).all()
+    return [town_id for town_id, name in towns if search_key(name) == key]
 
 
 @dataclass(frozen=True)
