@@ -1935,6 +1935,10 @@ def seed(
         seeder.run(conn)
         if conn.dialect.name == "postgresql":
             _reset_sequences(conn)
+    # Fresh statistics, so the query planner picks the covering indexes for the new volumes.
+    with engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
     return SeedReport(
         scale=scale,
         seed=seed,
