@@ -323,5 +323,6 @@ def company_form(
     except DomainError as error:
         ui.show_error(error)
         return
+    ui.after_write()
     ui.flash(ui.t("company.saved"))
     ui.open_company(company_id)

@@ -233,11 +233,12 @@ def table(
     empty_key: str = "table.empty",
     highlight: Callable[[Mapping[str, Any]], bool] | None = None,
     select_key: str | None = None,
+    raw: Sequence[str] = (),
 ) -> Mapping[str, Any] | None:
     """A read-only table with translated headers and Finnish (or English) formats.
 
     Rows for which `highlight` is true stand out in red. With `select_key` a row can be
-    chosen; the chosen row is returned.
+    chosen; the chosen row is returned. `raw` columns stay numbers, so they sort as numbers.
     """
     if not rows:
         st.info(t(empty_key))
@@ -247,6 +248,8 @@ def table(
     lang = language()
 
     def shown(column: str, value: Any) -> Any:
+        if column in raw:
+            return value
         if value is None:
             return ""
         if column in enums:
@@ -362,7 +365,13 @@ def attempt(action: Callable[[Any], object]) -> bool:
     except DomainError as error:
         show_error(error)
         return False
+    after_write()
     return True
+
+
+def after_write() -> None:
+    """Data changed: cached figures must be computed again."""
+    st.cache_data.clear()
 
 
 FLASH = "flash"

@@ -5,6 +5,7 @@ import streamlit as st
 from db.enums import Role
 from pages import _ui as ui
 from services import reference
+from services.settings import SPECS, current_settings, update_settings
 from services.users import list_users
 
 user = ui.require_user()
@@ -28,3 +29,29 @@ ui.table(
     enums={"role": "role"},
 )
 ui.pager("admin", result)
+
+st.subheader(ui.t("admin.settings"))
+st.caption(ui.t("admin.settings_help"))
+with ui.transaction() as session:
+    values = current_settings(session)
+with st.form("settings"):
+    changed: dict[str, float] = {}
+    columns = st.columns(2)
+    for index, (setting, spec) in enumerate(SPECS.items()):
+        is_share = not spec.integer and spec.maximum == 1.0
+        with columns[index % 2]:
+            shown = st.number_input(
+                ui.t(f"setting.{setting}") + (" (%)" if is_share else ""),
+                min_value=spec.minimum * (100 if is_share else 1),
+                max_value=spec.maximum * (100 if is_share else 1),
+                value=values[setting] * (100 if is_share else 1),
+                step=1.0 if is_share or spec.integer else 0.1,
+                format="%d" if spec.integer else "%.1f",
+                key=f"setting.{setting}",
+            )
+        changed[setting] = shown / 100 if is_share else shown
+    if st.form_submit_button(ui.t("common.save"), type="primary") and ui.attempt(
+        lambda session: update_settings(session, user, changed)
+    ):
+        ui.flash(ui.t("admin.settings_saved"))
+        st.rerun()

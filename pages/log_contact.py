@@ -264,6 +264,7 @@ if submitted:
     except DomainError as error:
         ui.show_error(error)
     else:
+        ui.after_write()
         st.session_state["log.saved"] = {"company_id": logged.company_id, "company": company_name}
         st.session_state["log.version"] = version + 1
         st.query_params.clear()

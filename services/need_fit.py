@@ -77,6 +77,7 @@ class Flag:
     threshold: float
     cases: int
     minimum_cases: int
+    is_share: bool = True  # the figure is a share (shown as a percentage), else a mean score
 
 
 @dataclass
@@ -224,6 +225,7 @@ def flags(fit: ProjectFit, settings: dict[str, float]) -> list[Flag]:
                 settings["low_satisfaction.min_feedback"],
                 fit.feedback_count,
                 minimum,
+                is_share=False,
             )
         )
     elif many_not_met:

@@ -93,3 +93,13 @@ def company_choices(
 
 def company_name(session: Session, company_id: int) -> str:
     return session.scalar(select(Company.name).where(Company.id == company_id)) or ""
+
+
+def managers(session: Session) -> list[Option]:
+    """Active users who can manage a project."""
+    stmt = (
+        select(User.id, User.full_name)
+        .where(User.is_active, User.role.in_([Role.PROJECT_MANAGER, Role.ADMIN]))
+        .order_by(User.full_name)
+    )
+    return [Option(id, name) for id, name in session.execute(stmt)]
