@@ -87,7 +87,6 @@ def detail(user: CurrentUser, project_id: int) -> None:
 
     metrics(fit)
     show_flags(user, fit, settings, today)
-    st.subheader(ui.t("project.chart_title"))
     category_chart(user, project_id)
 
     people, add, unserved, edit = st.tabs(
@@ -207,7 +206,7 @@ def show_flags(
         st.error(
             f"**{ui.t(f'flag.{flag.code}')}** · "
             + ui.t(
-                f"flag.{flag.code}.rule",
+                f"flag.{flag.code}.rule" + ("" if flag.is_share else "_mean"),
                 value=shown(flag.value),
                 threshold=shown(flag.threshold),
                 minimum=flag.minimum_cases,
@@ -301,7 +300,7 @@ def category_chart(user: CurrentUser, project_id: int) -> None:
         .mark_bar()
         .encode(
             x=alt.X("needs:Q", title=ui.t("project.chart_needs")),
-            y=alt.Y("category:N", sort="-x", title=None),
+            y=alt.Y("category:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
             color=alt.Color(
                 "targeted:N",
                 title=None,

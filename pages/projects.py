@@ -56,8 +56,8 @@ with listing:
     st.caption(ui.t("projects.choose_hint"))
     chosen = ui.table(
         result.rows,
-        ["name", "kind", "starts_on", "ends_on", "towns", "manager", "score", "flags",
-         "companies", "participations"],
+        ["name", "score", "flags", "kind", "starts_on", "ends_on", "manager", "companies",
+         "participations", "towns"],
         enums={"kind": "project_kind"},
         raw=("score", "flags", "companies", "participations"),
         select_key=ui.selection_key("projects.table"),
