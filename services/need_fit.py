@@ -16,6 +16,7 @@ For a project P with towns T, target categories C and period S..E, over the comp
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -185,7 +186,8 @@ def score(fit: ProjectFit) -> int | None:
         return None
     weight = sum(SCORE_WEIGHTS[name] for name in known)
     total = sum(SCORE_WEIGHTS[name] * value for name, value in known.items())
-    return round(100 * total / weight)
+    # Halves round up, after dropping the binary noise of the float arithmetic.
+    return math.floor(round(100 * total / weight, 9) + 0.5)
 
 
 def flags(fit: ProjectFit, settings: dict[str, float]) -> list[Flag]:
