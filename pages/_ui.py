@@ -234,6 +234,7 @@ def table(
     highlight: Callable[[Mapping[str, Any]], bool] | None = None,
     select_key: str | None = None,
     raw: Sequence[str] = (),
+    max_height: int = MAX_TABLE_HEIGHT,
 ) -> Mapping[str, Any] | None:
     """A read-only table with translated headers and Finnish (or English) formats.
 
@@ -273,7 +274,7 @@ def table(
             lambda r: [HIGHLIGHT_CSS if marked[r.name] else ""] * len(r), axis=1
         )
     # Tall enough to show a whole page of rows without an inner scroll bar.
-    height = min(ROW_HEIGHT * (len(frame) + 1) + 3, MAX_TABLE_HEIGHT)
+    height = min(ROW_HEIGHT * (len(frame) + 1) + 3, max_height)
     if select_key is None:
         st.dataframe(data, hide_index=True, width="stretch", height=height)
         return None
@@ -386,3 +387,24 @@ def show_flash() -> None:
     message = st.session_state.pop(FLASH, None)
     if message:
         st.success(message, icon=":material/check_circle:")
+
+
+def date_param(name: str, default: dt.date) -> dt.date:
+    """A date from the URL (yyyy-mm-dd); the default when missing or malformed."""
+    try:
+        return dt.date.fromisoformat(st.query_params.get(name, ""))
+    except ValueError:
+        return default
+
+
+def int_params(name: str, allowed: Mapping[int, object]) -> list[int]:
+    """The ids repeated in the URL under `name` that are among the allowed ones."""
+    ids = []
+    for raw in st.query_params.get_all(name):
+        try:
+            value = int(raw)
+        except ValueError:
+            continue
+        if value in allowed and value not in ids:
+            ids.append(value)
+    return ids
