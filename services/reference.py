@@ -103,3 +103,10 @@ def managers(session: Session) -> list[Option]:
         .order_by(User.full_name)
     )
     return [Option(id, name) for id, name in session.execute(stmt)]
+
+
+def towns_by_region(session: Session) -> dict[int, list[int]]:
+    grouped: dict[int, list[int]] = {}
+    for town_id, region_id in session.execute(select(Town.id, Town.region_id)):
+        grouped.setdefault(region_id, []).append(town_id)
+    return grouped
