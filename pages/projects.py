@@ -8,7 +8,9 @@ from db.enums import ProjectKind, Role
 from pages import _project
 from pages import _ui as ui
 from services import reference
+from services.auth import CurrentUser
 from services.need_fit import unserved_needs, unserved_needs_list
+from services.paging import Page
 from services.projects import list_projects
 
 user = ui.require_user()
@@ -21,6 +23,23 @@ if project_id is not None:
 st.title(ui.t("page.projects"))
 with ui.transaction() as session:
     towns = reference.towns(session, regional_only=True)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def projects_page(
+    kind: str | None,
+    town_id: int | None,
+    active_on: dt.date | None,
+    page: int,
+    role: str,
+    _user: CurrentUser,
+) -> Page:
+    """One page of the project list; its participation counts scan every participation."""
+    with ui.transaction() as session:
+        return list_projects(
+            session, _user, kind=kind, town_id=town_id, active_on=active_on, page=page
+        )
+
 
 listing, unserved = st.tabs([ui.t("projects.list"), ui.t("projects.unserved")])
 
@@ -39,15 +58,9 @@ with listing:
             on_change=ui.reset_page,
             args=("projects.active",),
         )
-    with ui.transaction() as session:
-        result = list_projects(
-            session,
-            user,
-            kind=kind,
-            town_id=town_id,
-            active_on=today if active_only else None,
-            page=ui.current_page("projects"),
-        )
+    result = projects_page(
+        kind, town_id, today if active_only else None, ui.current_page("projects"), user.role, user
+    )
     fits = {fit.project_id: fit for fit in _project.cached_need_fit(user, today)}
     for row in result.rows:
         fit = fits.get(row["id"])
