@@ -15,6 +15,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from db.bootstrap import prepare_database
 from db.engine import database_url, make_engine, make_session_factory
+from db.enums import TOL_SECTIONS
 from services.auth import CurrentUser, authenticate, current_user
 from services.errors import DomainError
 from services.i18n import DEFAULT_LANGUAGE, format_date, format_number, translate
@@ -192,6 +193,19 @@ def select_enum(
         on_change=reset_page,
         args=(key,),
     )
+
+
+def select_section(key: str) -> str | None:
+    """A TOL 2008 section filter; None when every section is wanted."""
+    section = st.selectbox(
+        t("filter.industry_section"),
+        ["", *TOL_SECTIONS],  # "" for all: a select box shows None as no choice at all
+        format_func=lambda s: t(f"tol.{s}") if s else t("filter.any"),
+        key=key,
+        on_change=reset_page,
+        args=(key,),
+    )
+    return section or None
 
 
 def reset_page(widget_key: str) -> None:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from db.enums import TOL_SECTIONS, SizeClass
+from db.enums import SizeClass
 from pages import _company
 from pages import _ui as ui
 from services import reference
@@ -36,14 +36,7 @@ c1, c2, c3, c4 = st.columns(4)
 with c1:
     town_id = ui.select_option(ui.t("filter.town"), towns, key="companies.town")
 with c2:
-    section = st.selectbox(
-        ui.t("filter.industry_section"),
-        [None, *TOL_SECTIONS],
-        format_func=lambda s: ui.t("filter.any") if s is None else ui.t(f"tol.{s}"),
-        key="companies.section",
-        on_change=ui.reset_page,
-        args=("companies.section",),
-    )
+    section = ui.select_section("companies.section")
 with c3:
     size_class = ui.select_enum(
         ui.t("filter.size_class"), "size_class", list(SizeClass), key="companies.size"

@@ -36,21 +36,16 @@ if "engagement.period" not in st.session_state:
     st.session_state["engagement.period"] = (start, end)
     st.session_state["engagement.towns"] = ui.int_params("town", town_names)
     st.session_state["engagement.projects"] = ui.int_params("project", project_names)
-    section_param = params.get("section")
-    st.session_state["engagement.section"] = (
-        section_param if section_param in TOL_SECTIONS else None
-    )
-    size_param = params.get("size")
-    st.session_state["engagement.size"] = size_param if size_param in set(SizeClass) else None
+    # "" stands for "all": a select box shows None as no choice at all.
+    section_param = params.get("section", "")
+    st.session_state["engagement.section"] = section_param if section_param in TOL_SECTIONS else ""
+    size_param = params.get("size", "")
+    st.session_state["engagement.size"] = size_param if size_param in set(SizeClass) else ""
 
 c1, c2, c3 = st.columns([2, 2, 3])
 period = c1.date_input(ui.t("filter.period"), format="DD.MM.YYYY", key="engagement.period")
-section = c2.selectbox(
-    ui.t("filter.industry_section"),
-    ["", *TOL_SECTIONS],
-    format_func=lambda s: ui.t(f"tol.{s}") if s else ui.t("filter.any"),
-    key="engagement.section",
-)
+with c2:
+    section = ui.select_section("engagement.section")
 size = c2.selectbox(
     ui.t("filter.size_class"),
     ["", *SizeClass],

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from db.enums import TOL_SECTIONS
 from pages import _ui as ui
 from services import reference
 from services.companies import export_companies, search_companies
@@ -19,14 +18,7 @@ c1, c2 = st.columns(2)
 with c1:
     town_id = ui.select_option(ui.t("filter.town"), towns, key="export.town")
 with c2:
-    section = st.selectbox(
-        ui.t("filter.industry_section"),
-        [None, *TOL_SECTIONS],
-        format_func=lambda s: ui.t("filter.any") if s is None else ui.t(f"tol.{s}"),
-        key="export.section",
-        on_change=ui.reset_page,
-        args=("export.section",),
-    )
+    section = ui.select_section("export.section")
 
 columns = ["business_id", "name", "town", "industry_section", "size_class", "staff_count"]
 with ui.transaction() as session:
