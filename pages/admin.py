@@ -38,18 +38,21 @@ with st.form("settings"):
     changed: dict[str, float] = {}
     columns = st.columns(2)
     for index, (setting, spec) in enumerate(SPECS.items()):
+        # Shares are shown as percentages; counts as whole numbers.
         is_share = not spec.integer and spec.maximum == 1.0
+        factor = 100 if is_share else 1
+        number = int if spec.integer else float
         with columns[index % 2]:
             shown = st.number_input(
                 ui.t(f"setting.{setting}") + (" (%)" if is_share else ""),
-                min_value=spec.minimum * (100 if is_share else 1),
-                max_value=spec.maximum * (100 if is_share else 1),
-                value=values[setting] * (100 if is_share else 1),
-                step=1.0 if is_share or spec.integer else 0.1,
+                min_value=number(spec.minimum * factor),
+                max_value=number(spec.maximum * factor),
+                value=number(values[setting] * factor),
+                step=number(1 if is_share or spec.integer else 0.1),
                 format="%d" if spec.integer else "%.1f",
                 key=f"setting.{setting}",
             )
-        changed[setting] = shown / 100 if is_share else shown
+        changed[setting] = shown / factor if is_share else shown
     if st.form_submit_button(ui.t("common.save"), type="primary") and ui.attempt(
         lambda session: update_settings(session, user, changed)
     ):
