@@ -163,6 +163,15 @@ def show_error(error: DomainError) -> None:
 # --- Widgets ----------------------------------------------------------------------------------
 
 
+def widget_key(key: str) -> str:
+    """A select box's key in the current language.
+
+    A select box keeps showing the option names it was first drawn with; a new key per
+    language draws it anew when the language changes (its choice starts over).
+    """
+    return f"{key}.{language()}"
+
+
 def select_option(
     title: str, options: Sequence[Option], *, key: str, any_label: str | None = None
 ) -> int | None:
@@ -173,7 +182,7 @@ def select_option(
         title,
         ids,
         format_func=lambda value: (any_label or t("filter.any")) if value is None else names[value],
-        key=key,
+        key=widget_key(key),
         on_change=reset_page,
         args=(key,),
     )
@@ -189,7 +198,7 @@ def select_enum(
         choices,
         index=choices.index(default),
         format_func=lambda value: t("filter.any") if value is None else label(kind, value),
-        key=key,
+        key=widget_key(key),
         on_change=reset_page,
         args=(key,),
     )
@@ -197,15 +206,14 @@ def select_enum(
 
 def select_section(key: str) -> str | None:
     """A TOL 2008 section filter; None when every section is wanted."""
-    section = st.selectbox(
+    return st.selectbox(
         t("filter.industry_section"),
-        ["", *TOL_SECTIONS],  # "" for all: a select box shows None as no choice at all
+        [None, *TOL_SECTIONS],
         format_func=lambda s: t(f"tol.{s}") if s else t("filter.any"),
-        key=key,
+        key=widget_key(key),
         on_change=reset_page,
         args=(key,),
     )
-    return section or None
 
 
 def reset_page(widget_key: str) -> None:

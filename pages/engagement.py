@@ -36,11 +36,13 @@ if "engagement.period" not in st.session_state:
     st.session_state["engagement.period"] = (start, end)
     st.session_state["engagement.towns"] = ui.int_params("town", town_names)
     st.session_state["engagement.projects"] = ui.int_params("project", project_names)
-    # "" stands for "all": a select box shows None as no choice at all.
-    section_param = params.get("section", "")
-    st.session_state["engagement.section"] = section_param if section_param in TOL_SECTIONS else ""
-    size_param = params.get("size", "")
-    st.session_state["engagement.size"] = size_param if size_param in set(SizeClass) else ""
+
+# Select boxes are drawn anew in each language; they take their value from the URL then.
+# Only a value is set: a select box set to None would show no choice at all.
+for name, allowed in (("section", TOL_SECTIONS), ("size", set(SizeClass))):
+    widget = ui.widget_key(f"engagement.{name}")
+    if widget not in st.session_state and params.get(name) in allowed:
+        st.session_state[widget] = params[name]
 
 c1, c2, c3 = st.columns([2, 2, 3])
 period = c1.date_input(ui.t("filter.period"), format="DD.MM.YYYY", key="engagement.period")
@@ -48,9 +50,9 @@ with c2:
     section = ui.select_section("engagement.section")
 size = c2.selectbox(
     ui.t("filter.size_class"),
-    ["", *SizeClass],
+    [None, *SizeClass],
     format_func=lambda s: ui.label("size_class", s) if s else ui.t("filter.any"),
-    key="engagement.size",
+    key=ui.widget_key("engagement.size"),
 )
 chosen_towns = c3.multiselect(
     ui.t("filter.towns"),

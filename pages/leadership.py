@@ -27,15 +27,19 @@ if "leadership.period" not in st.session_state:
         ui.date_param("from", today.replace(year=today.year - 1) + dt.timedelta(days=1)),
         ui.date_param("to", today),
     )
+
+region_key = ui.widget_key("leadership.region")
+if region_key not in st.session_state:
+    # Drawn anew in each language; the URL carries the choice over.
     region_param = ui.int_params("region", region_names)
-    st.session_state["leadership.region"] = region_param[0] if region_param else 0
+    st.session_state[region_key] = region_param[0] if region_param else 0
 
 c1, c2 = st.columns(2)
 region_id = c1.selectbox(
     ui.t("filter.region"),
     [0, *region_names],
     format_func=lambda r: region_names[r] if r else ui.t("filter.any"),
-    key="leadership.region",
+    key=region_key,
 )
 period = c2.date_input(ui.t("filter.period"), format="DD.MM.YYYY", key="leadership.period")
 if not isinstance(period, tuple) or len(period) != 2:

@@ -43,7 +43,7 @@ with c5:
         ui.t("filter.age"),
         list(AGES),
         format_func=lambda a: ui.t(f"needs.age.{a}"),
-        key="needs.age",
+        key=ui.widget_key("needs.age"),
         on_change=ui.reset_page,
         args=("needs.age",),
     )

@@ -108,7 +108,7 @@ with unserved:
             ui.t("projects.unserved_category"),
             list(names),
             format_func=names.get,
-            key="unserved.category",
+            key=ui.widget_key("unserved.category"),
         )
         with ui.transaction() as session:
             needs = unserved_needs_list(
