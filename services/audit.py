@@ -1,32 +1,50 @@
 """The audit trail: every ORM create, update and delete is recorded in the same transaction.
 
-Services say who is acting with `acting_as(session, user)`; a flush hook then writes one audit
-event per changed record with the old and new values of the fields that changed.
+Write services say who is acting with `acting_as(session, user)`; a flush hook then writes one
+audit event per changed record with the old and new values of the fields that changed. Events
+that are not row changes (an export, an erasure) are recorded with `record`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
 from db.enums import AuditAction
-from db.models import AuditEvent, Base
+from db.models import AuditEvent, Base, now_utc
 from services.auth import CurrentUser
 
 ACTOR_KEY = "seutu.actor_id"
-# Never copied into the trail.
+# Never copied into the trail; a change to them is recorded as "changed", without values.
 SECRET_FIELDS = frozenset({"password_hash"})
 # Bookkeeping that would only add noise.
 IGNORED_FIELDS = frozenset({"created_at", "updated_at", "failed_logins", "last_login_at"})
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def acting_as(session: Session, user: CurrentUser) -> None:
     """Attribute the changes made in this session to `user`."""
     session.info[ACTOR_KEY] = user.id
+
+
+def audited(function: Callable[P, R]) -> Callable[P, R]:
+    """For a write service `f(session, user, ...)`: its changes are recorded as the user's."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        session, user = args[0], args[1]
+        acting_as(session, user)  # type: ignore[arg-type]
+        return function(*args, **kwargs)
+
+    return wrapper
 
 
 def record(
@@ -49,67 +67,78 @@ def record(
     )
 
 
-@event.listens_for(Session, "before_flush")
-def _audit_changes(session: Session, _context: object, _instances: object) -> None:
-    if ACTOR_KEY not in session.info:
+@event.listens_for(Session, "after_flush")
+def _audit_changes(session: Session, _context: object) -> None:
+    # After the flush new rows have their ids, while the session still holds what changed.
+    actor = session.info.get(ACTOR_KEY)
+    if actor is None:
         return
-    events: list[tuple[Base, AuditAction, dict[str, Any]]] = []
-    for obj in session.new:
-        if isinstance(obj, Base) and not isinstance(obj, AuditEvent):
-            events.append((obj, AuditAction.CREATE, _values(obj, new=True)))
-    for obj in session.dirty:
-        if isinstance(obj, Base) and not isinstance(obj, AuditEvent):
-            changes = _changed(obj)
-            if changes:
-                events.append((obj, AuditAction.UPDATE, changes))
-    for obj in session.deleted:
-        if isinstance(obj, Base) and not isinstance(obj, AuditEvent):
-            events.append((obj, AuditAction.DELETE, _values(obj, new=False)))
-    if not events:
-        return
-    # New rows need their ids before the trail can point at them.
-    pending = [obj for obj, action, _ in events if action == AuditAction.CREATE]
-    if pending:
-        session.flush(pending)
-    for obj, action, changes in events:
-        session.add(
-            AuditEvent(
-                user_id=session.info[ACTOR_KEY],
-                action=action,
-                entity=obj.__tablename__,
-                entity_id=getattr(obj, "id", None),
-                changes=changes,
+    now = now_utc()
+    rows: list[dict[str, Any]] = []
+
+    def add(obj: object, action: AuditAction, changes: dict[str, Any]) -> None:
+        if isinstance(obj, Base) and not isinstance(obj, AuditEvent) and changes:
+            rows.append(
+                {
+                    "occurred_at": now,
+                    "user_id": actor,
+                    "action": action.value,
+                    "entity": obj.__tablename__,
+                    "entity_id": getattr(obj, "id", None),
+                    "changes": changes,
+                }
             )
-        )
+
+    for obj in session.new:
+        add(obj, AuditAction.CREATE, _values(obj, side="new"))
+    for obj in session.dirty:
+        add(obj, AuditAction.UPDATE, _changed(obj))
+    for obj in session.deleted:
+        add(obj, AuditAction.DELETE, _values(obj, side="old"))
+    if rows:
+        session.connection().execute(insert(AuditEvent), rows)
 
 
-def _values(obj: Base, *, new: bool) -> dict[str, Any]:
-    side = "new" if new else "old"
-    return {
-        column.key: {side: _plain(getattr(obj, column.key))}
-        for column in inspect(obj).mapper.column_attrs
-        if _kept(column.key) and getattr(obj, column.key) is not None
-    }
+def _values(obj: object, *, side: str) -> dict[str, Any]:
+    state = inspect(obj)
+    values: dict[str, Any] = {}
+    for column in state.mapper.column_attrs:
+        if column.key in IGNORED_FIELDS:
+            continue
+        value = getattr(obj, column.key)
+        if value is None:
+            continue
+        values[column.key] = {side: "***" if column.key in SECRET_FIELDS else _plain(value)}
+    return values
 
 
-def _changed(obj: Base) -> dict[str, Any]:
+def _changed(obj: object) -> dict[str, Any]:
     state = inspect(obj)
     changes: dict[str, Any] = {}
     for column in state.mapper.column_attrs:
-        if not _kept(column.key):
+        if column.key in IGNORED_FIELDS:
             continue
         history = state.attrs[column.key].history
         if not history.has_changes():
             continue
         old = history.deleted[0] if history.deleted else None
         new = history.added[0] if history.added else None
-        if old != new:
+        if old == new:
+            continue
+        if column.key in SECRET_FIELDS:
+            changes[column.key] = {"changed": True}
+        else:
             changes[column.key] = {"old": _plain(old), "new": _plain(new)}
+    # Many-to-many links (a project's towns, a user's home towns) as the ids added and removed.
+    for relationship in state.mapper.relationships:
+        if relationship.secondary is None:
+            continue
+        history = state.attrs[relationship.key].history
+        added = sorted(item.id for item in history.added)
+        removed = sorted(item.id for item in history.deleted)
+        if added or removed:
+            changes[relationship.key] = {"added": added, "removed": removed}
     return changes
-
-
-def _kept(key: str) -> bool:
-    return key not in SECRET_FIELDS and key not in IGNORED_FIELDS
 
 
 def _plain(value: Any) -> Any:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.enums import TOL_SECTIONS, NeedStatus, SizeClass, size_class_for_staff
 from db.models import NAME_MAX, URL_MAX, Company, Need, Town
+from services.audit import audited
 from services.auth import CurrentUser
 from services.errors import DuplicateBusinessId, NotFound, ValidationError
 from services.paging import DEFAULT_PAGE_SIZE, Page, paginate
@@ -143,6 +144,7 @@ class CompanyInput:
     is_active: bool = True
 
 
+@audited
 def create_company(session: Session, user: CurrentUser, data: CompanyInput) -> Company:
     """Add a company to the register after validating every field."""
     require_town(user, Action.EDIT_COMPANY, data.town_id)
@@ -154,6 +156,7 @@ def create_company(session: Session, user: CurrentUser, data: CompanyInput) -> C
     return company
 
 
+@audited
 def update_company(
     session: Session, user: CurrentUser, company_id: int, data: CompanyInput
 ) -> Company:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.enums import LegalBasis, Role
 from db.models import TITLE_MAX, Company, ContactPerson
+from services.audit import audited
 from services.auth import CurrentUser
 from services.errors import NotFound, ValidationError
 from services.permissions import Action, can, require, require_town
@@ -64,6 +65,7 @@ def list_contact_persons(
     ]
 
 
+@audited
 def add_contact_person(
     session: Session, user: CurrentUser, company_id: int, data: ContactPersonInput
 ) -> ContactPerson:
@@ -76,6 +78,7 @@ def add_contact_person(
     return person
 
 
+@audited
 def update_contact_person(
     session: Session, user: CurrentUser, person_id: int, data: ContactPersonInput
 ) -> ContactPerson:
@@ -87,6 +90,7 @@ def update_contact_person(
     return person
 
 
+@audited
 def remove_contact_person(session: Session, user: CurrentUser, person_id: int) -> None:
     """Delete a contact person; contacts that named them keep their text but lose the link."""
     person = _person(session, person_id)

@@ -25,6 +25,7 @@ from db.models import (
     Referral,
     User,
 )
+from services.audit import audited
 from services.auth import CurrentUser
 from services.companies import CompanyInput, create_company
 from services.contact_persons import ContactPersonInput, add_contact_person
@@ -83,6 +84,7 @@ class LoggedContact:
     referral_id: int | None
 
 
+@audited
 def log_contact(
     session: Session, user: CurrentUser, data: ContactInput, *, today: dt.date
 ) -> LoggedContact:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from db.enums import FollowUpStatus
 from db.models import Company, FollowUp, Town, User
+from services.audit import audited
 from services.auth import CurrentUser
 from services.errors import NotFound, ValidationError
 from services.paging import DEFAULT_PAGE_SIZE, Page, paginate
@@ -81,6 +82,7 @@ def list_follow_ups(
     return paginate(session, stmt, page=page, page_size=page_size)
 
 
+@audited
 def complete_follow_up(
     session: Session, user: CurrentUser, follow_up_id: int, *, today: dt.date
 ) -> FollowUp:
@@ -92,6 +94,7 @@ def complete_follow_up(
     return follow_up
 
 
+@audited
 def cancel_follow_up(session: Session, user: CurrentUser, follow_up_id: int) -> FollowUp:
     follow_up = _editable(session, user, follow_up_id)
     follow_up.status = FollowUpStatus.CANCELLED
@@ -99,6 +102,7 @@ def cancel_follow_up(session: Session, user: CurrentUser, follow_up_id: int) -> 
     return follow_up
 
 
+@audited
 def reschedule_follow_up(
     session: Session, user: CurrentUser, follow_up_id: int, *, due_on: dt.date, today: dt.date
 ) -> FollowUp:
@@ -111,6 +115,7 @@ def reschedule_follow_up(
     return follow_up
 
 
+@audited
 def reassign_follow_up(
     session: Session, user: CurrentUser, follow_up_id: int, *, owner_id: int
 ) -> FollowUp:

@@ -23,6 +23,7 @@ from db.models import (
     project_need_categories,
     project_towns,
 )
+from services.audit import audited
 from services.auth import CurrentUser
 from services.errors import NotFound, ValidationError
 from services.paging import DEFAULT_PAGE_SIZE, Page, paginate
@@ -90,6 +91,7 @@ def list_needs(
 RESOLVED = (NeedStatus.MET, NeedStatus.NOT_MET, NeedStatus.WITHDRAWN)
 
 
+@audited
 def change_need_status(
     session: Session,
     user: CurrentUser,
@@ -164,6 +166,7 @@ def suggestions_for_need(
     return {"projects": [dict(p) for p in projects], "partners": [dict(p) for p in partners]}
 
 
+@audited
 def refer_need(
     session: Session,
     user: CurrentUser,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from db.enums import ActivityType, NeedMet, NeedStatus, ParticipationRole
 from db.models import NAME_MAX, Company, Need, Participation, Project
+from services.audit import audited
 from services.auth import CurrentUser
 from services.errors import NotFound, ValidationError
 from services.projects import require_project_editor
@@ -38,6 +39,7 @@ class AttendanceResult:
     already_recorded: int = 0
 
 
+@audited
 def record_participation(
     session: Session,
     user: CurrentUser,
@@ -68,6 +70,7 @@ def record_participation(
     return participation
 
 
+@audited
 def record_attendance(
     session: Session,
     user: CurrentUser,
@@ -134,6 +137,7 @@ def record_attendance(
     )
 
 
+@audited
 def add_feedback(
     session: Session,
     user: CurrentUser,

@@ -21,6 +21,7 @@ from db.models import (
     User,
     project_towns,
 )
+from services.audit import audited
 from services.auth import CurrentUser
 from services.errors import Forbidden, NotFound, ValidationError
 from services.paging import DEFAULT_PAGE_SIZE, Page, paginate
@@ -151,6 +152,7 @@ def project_details(session: Session, user: CurrentUser, project_id: int) -> dic
     }
 
 
+@audited
 def create_project(session: Session, user: CurrentUser, data: ProjectInput) -> Project:
     """A new project; administrators only."""
     require(user, Action.ADMINISTER)
@@ -161,6 +163,7 @@ def create_project(session: Session, user: CurrentUser, data: ProjectInput) -> P
     return project
 
 
+@audited
 def update_project(
     session: Session, user: CurrentUser, project_id: int, data: ProjectInput
 ) -> Project:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Setting
+from services.audit import audited
 from services.auth import CurrentUser
 from services.errors import ValidationError
 from services.permissions import Action, require
@@ -58,6 +59,7 @@ def current_settings(session: Session) -> dict[str, float]:
     return values
 
 
+@audited
 def update_settings(session: Session, user: CurrentUser, changes: dict[str, Any]) -> None:
     """Store new values after checking each is a number within its range."""
     require(user, Action.ADMINISTER)

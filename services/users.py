@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Town, User, user_towns
+from services.audit import audited
 from services.auth import CurrentUser
 from services.errors import ValidationError
 from services.i18n import LANGUAGES
@@ -55,6 +56,7 @@ def list_users(
     return result
 
 
+@audited
 def set_language(session: Session, user: CurrentUser, language: str) -> None:
     """Remember the interface language the user chose."""
     if language not in LANGUAGES:
