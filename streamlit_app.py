@@ -45,6 +45,7 @@ def sign_in() -> None:
 def sign_in_form() -> None:
     st.title(ui.t("app.title"))
     st.caption(ui.t("app.tagline"))
+    ui.session_ended_note()
     with st.form("login"):
         username = st.text_input(ui.t("login.username"), autocomplete="username")
         password = st.text_input(ui.t("login.password"), type="password")
@@ -74,6 +75,7 @@ st.set_page_config(page_title="Seutu CRM", page_icon=":material/handshake:", lay
 ui.init_session_state()
 ui.ensure_database()
 current = ui.signed_in_user()
+ui.sync_cookie()
 if current is None:
     # Resolve the requested page without running it, so it opens after signing in.
     st.navigation([page(key) for key in PAGES], position="hidden")

@@ -192,6 +192,20 @@ class User(Timestamped, Base):
     towns: Mapped[list[Town]] = relationship(secondary=user_towns)
 
 
+class UserSession(Base):
+    """A signed-in browser, remembered by a random token (only its hash is stored)."""
+
+    __tablename__ = "user_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=now_utc, server_default=func.now()
+    )
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 # --- Companies and the people in them ------------------------------------------------------
 
 

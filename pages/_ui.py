@@ -21,6 +21,13 @@ from services.errors import DomainError
 from services.i18n import DEFAULT_LANGUAGE, format_date, format_number, translate
 from services.paging import Page
 from services.reference import Option
+from services.sessions import (
+    COOKIE_NAME,
+    end_session,
+    resume_session,
+    start_session,
+    touch_session,
+)
 from services.users import set_language
 
 ROW_HEIGHT = 35
@@ -30,6 +37,9 @@ MAX_TABLE_HEIGHT = 1800
 # Session-state keys, initialised in one place.
 USER_ID = "user_id"
 LANGUAGE = "language"
+SIGN_IN = "sign_in_cookie"
+COOKIE_ACTION = "cookie_action"  # the token to set, or "clear"
+SESSION_ENDED = "session_ended"
 
 
 def init_session_state() -> None:
@@ -96,15 +106,49 @@ def transaction(*, write: bool = False) -> Iterator[Any]:
 
 
 def signed_in_user() -> CurrentUser | None:
-    """The user of this browser session, read afresh so a disabled user is signed out at once."""
+    """The user of this browser, read afresh on every run: signing out elsewhere, disabling
+    the account or idling too long ends the sign-in at once.
+
+    A reload starts a new Streamlit session; the sign-in cookie resumes it.
+    """
+    token = st.session_state.get(SIGN_IN) or st.context.cookies.get(COOKIE_NAME)
     user_id = st.session_state.get(USER_ID)
-    if user_id is None:
+    if not token and user_id is None:
         return None
     with transaction() as session:
-        user = current_user(session, user_id)
+        user = resume_session(session, token) if token else current_user(session, user_id)
     if user is None:
+        if token:
+            st.session_state[COOKIE_ACTION] = "clear"
+            st.session_state[SESSION_ENDED] = True
         st.session_state[USER_ID] = None
+        st.session_state.pop(SIGN_IN, None)
+        return None
+    if token:
+        with transaction(write=True) as session:
+            touch_session(session, token)
+        st.session_state[SIGN_IN] = token
+    st.session_state[USER_ID] = user.id
     return user
+
+
+def sync_cookie() -> None:
+    """Set or clear the sign-in cookie in the browser when the sign-in changed."""
+    action = st.session_state.pop(COOKIE_ACTION, None)
+    if action is None:
+        return
+    secure = "; Secure" if (st.context.url or "").startswith("https:") else ""
+    if action == "clear":
+        cookie = f"{COOKIE_NAME}=; Path=/; Max-Age=0; SameSite=Strict{secure}"
+    else:
+        # The token is ours (URL-safe base64), never user input.
+        cookie = f"{COOKIE_NAME}={action}; Path=/; SameSite=Strict{secure}"
+    st.html(f"<script>document.cookie = {cookie!r};</script>", unsafe_allow_javascript=True)
+
+
+def session_ended_note() -> None:
+    if st.session_state.pop(SESSION_ENDED, False):
+        st.info(t("login.session_ended"))
 
 
 def _through_entry_script() -> None:
@@ -130,8 +174,11 @@ def sign_in(*, username: str, password: str) -> bool:
             session.commit()
             show_error(error)
             return False
+        token = start_session(session, user)
         session.commit()
     st.session_state[USER_ID] = user.id
+    st.session_state[SIGN_IN] = token
+    st.session_state[COOKIE_ACTION] = token
     st.session_state[LANGUAGE] = user.language
     return True
 
@@ -144,6 +191,11 @@ def save_language() -> None:
 
 
 def sign_out() -> None:
+    token = st.session_state.pop(SIGN_IN, None)
+    if token:
+        with transaction(write=True) as session:
+            end_session(session, token)
+        st.session_state[COOKIE_ACTION] = "clear"
     st.session_state[USER_ID] = None
 
 

@@ -43,6 +43,7 @@ SPECS: dict[str, SettingSpec] = {
     "overdue_follow_ups.threshold": SettingSpec(0.30, 0.0, 1.0),
     "overdue_follow_ups.min_open": SettingSpec(5, 1, 10_000, integer=True),
     "retention.years": SettingSpec(5, 1, 50, integer=True),
+    "session.idle_minutes": SettingSpec(60, 5, 24 * 60, integer=True),
 }
 
 

@@ -15,6 +15,7 @@ MESSAGES: dict[str, str] = {
     "language.en": "English",
     "login.username": "Username",
     "login.password": "Password",
+    "login.session_ended": "Your session has ended. Please sign in again.",
     "login.submit": "Sign in",
     # Pages
     "page.home": "Home",

@@ -15,6 +15,7 @@ MESSAGES: dict[str, str] = {
     "language.en": "English",
     "login.username": "Käyttäjätunnus",
     "login.password": "Salasana",
+    "login.session_ended": "Istuntosi on päättynyt. Kirjaudu uudelleen.",
     "login.submit": "Kirjaudu",
     # Pages
     "page.home": "Etusivu",
