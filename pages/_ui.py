@@ -111,7 +111,8 @@ def signed_in_user() -> CurrentUser | None:
 
     A reload starts a new Streamlit session; the sign-in cookie resumes it.
     """
-    token = st.session_state.get(SIGN_IN) or st.context.cookies.get(COOKIE_NAME)
+    cookie = st.context.cookies.get(COOKIE_NAME)
+    token = st.session_state.get(SIGN_IN) or (cookie if isinstance(cookie, str) else None)
     user_id = st.session_state.get(USER_ID)
     if not token and user_id is None:
         return None
