@@ -8,8 +8,9 @@ from typing import Any
 
 import streamlit as st
 
-from db.enums import TOL_SECTIONS, LegalBasis, SizeClass
+from db.enums import TOL_SECTIONS, LegalBasis, Role, SizeClass
 from pages import _ui as ui
+from services.audit import company_history, describe
 from services.auth import CurrentUser
 from services.companies import CompanyInput, create_company, update_company
 from services.contact_persons import (
@@ -106,8 +107,13 @@ def profile(user: CurrentUser, company_id: int) -> None:
     else:
         st.caption(ui.t("company.nobody_else"))
 
-    history, people, details = st.tabs(
-        [ui.t("company.timeline"), ui.t("company.contact_persons"), ui.t("company.details")]
+    history, people, details, changes = st.tabs(
+        [
+            ui.t("company.timeline"),
+            ui.t("company.contact_persons"),
+            ui.t("company.details"),
+            ui.t("admin.audit"),
+        ]
     )
     with history:
         show_timeline(user, company_id)
@@ -120,6 +126,33 @@ def profile(user: CurrentUser, company_id: int) -> None:
             company_form(user, towns=towns, key=f"edit_company_{company_id}", facts=facts)
         else:
             st.caption(ui.t("company.read_only"))
+    with changes:
+        change_history(
+            user,
+            company_id,
+            can_see=facts["can_edit"] or user.role in (Role.LEADERSHIP, Role.ADMIN),
+        )
+
+
+def change_history(user: CurrentUser, company_id: int, *, can_see: bool) -> None:
+    if not can_see:
+        st.caption(ui.t("company.history_restricted"))
+        return
+    prefix = f"history_{company_id}"
+    with ui.transaction() as session:
+        events = company_history(session, user, company_id, page=ui.current_page(prefix))
+    rows = [
+        {
+            "when": ui.local_time(row["occurred_at"]),
+            "actor": row["actor"],
+            "action_name": ui.t(f"audit.{row['action']}"),
+            "what": ui.t(f"entity.{row['entity']}") + f" #{row['entity_id']}",
+            "details": describe(row["changes"]),
+        }
+        for row in events.rows
+    ]
+    ui.table(rows, ["when", "actor", "action_name", "what", "details"])
+    ui.pager(prefix, events)
 
 
 def back_to_search() -> None:

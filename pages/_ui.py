@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -45,6 +46,19 @@ SESSION_ENDED = "session_ended"
 def init_session_state() -> None:
     st.session_state.setdefault(USER_ID, None)
     st.session_state.setdefault(LANGUAGE, DEFAULT_LANGUAGE)
+
+
+LOCAL_ZONE = ZoneInfo("Europe/Helsinki")
+
+
+def local_time(moment: dt.datetime | None) -> str:
+    """A stored UTC moment as Finnish local time, 22.11.2026 17:30."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone(LOCAL_ZONE)
+    return f"{format_date(local.date(), language())} {local:%H:%M}"
 
 
 def language() -> str:

@@ -13,12 +13,26 @@ import functools
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import and_, event, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
-from db.enums import AuditAction
-from db.models import AuditEvent, Base, now_utc
+from db.enums import AuditAction, Role
+from db.models import (
+    AuditEvent,
+    Base,
+    Company,
+    ContactPerson,
+    FollowUp,
+    Interaction,
+    Need,
+    Referral,
+    User,
+    now_utc,
+)
 from services.auth import CurrentUser
+from services.errors import NotFound
+from services.paging import Page, paginate
+from services.permissions import Action, require, require_town
 
 ACTOR_KEY = "seutu.actor_id"
 # Never copied into the trail; a change to them is recorded as "changed", without values.
@@ -148,3 +162,103 @@ def _plain(value: Any) -> Any:
     if isinstance(value, decimal.Decimal):
         return float(value)
     return value
+
+
+def list_events(
+    session: Session,
+    user: CurrentUser,
+    *,
+    entity: str | None = None,
+    entity_id: int | None = None,
+    actor_id: int | None = None,
+    action: str | None = None,
+    since: dt.date | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> Page:
+    """The audit trail, newest first; administrators only."""
+    require(user, Action.ADMINISTER)
+    return paginate(
+        session,
+        _events_query(entity=entity, entity_id=entity_id, actor_id=actor_id, action=action,
+                      since=since),
+        page=page,
+        page_size=page_size,
+    )  # fmt: skip
+
+
+def company_history(
+    session: Session, user: CurrentUser, company_id: int, *, page: int = 1, page_size: int = 25
+) -> Page:
+    """Changes to a company and to its contact persons, contacts, needs and follow-ups.
+
+    The old and new values may hold personal data: only for those who may edit the company,
+    and for leadership and administrators.
+    """
+    require(user, Action.VIEW_REGISTER)
+    company = session.get(Company, company_id)
+    if company is None:
+        raise NotFound("error.company.not_found", id=company_id)
+    if user.role not in (Role.LEADERSHIP, Role.ADMIN):
+        require_town(user, Action.EDIT_COMPANY, company.town_id)
+    related = [and_(AuditEvent.entity == "companies", AuditEvent.entity_id == company_id)]
+    for model in (ContactPerson, Interaction, Need, FollowUp, Referral):
+        related.append(
+            and_(
+                AuditEvent.entity == model.__tablename__,
+                AuditEvent.entity_id.in_(select(model.id).where(model.company_id == company_id)),
+            )
+        )
+    stmt = _events_query().where(or_(*related))
+    return paginate(session, stmt, page=page, page_size=page_size)
+
+
+def _events_query(
+    *,
+    entity: str | None = None,
+    entity_id: int | None = None,
+    actor_id: int | None = None,
+    action: str | None = None,
+    since: dt.date | None = None,
+) -> Any:
+    stmt = (
+        select(
+            AuditEvent.id,
+            AuditEvent.occurred_at,
+            User.full_name.label("actor"),
+            AuditEvent.action,
+            AuditEvent.entity,
+            AuditEvent.entity_id,
+            AuditEvent.changes,
+        )
+        .outerjoin(User, User.id == AuditEvent.user_id)
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    )
+    if entity:
+        stmt = stmt.where(AuditEvent.entity == entity)
+    if entity_id is not None:
+        stmt = stmt.where(AuditEvent.entity_id == entity_id)
+    if actor_id is not None:
+        stmt = stmt.where(AuditEvent.user_id == actor_id)
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)
+    if since is not None:
+        stmt = stmt.where(AuditEvent.occurred_at >= dt.datetime.combine(since, dt.time(), dt.UTC))
+    return stmt
+
+
+def describe(changes: dict[str, Any] | None) -> str:
+    """A short readable line of what changed: field: old → new."""
+    if not changes:
+        return ""
+    parts = []
+    for field, change in changes.items():
+        if "added" in change:
+            parts.append(f"{field}: +{change['added']} −{change['removed']}")
+        elif "changed" in change:
+            parts.append(f"{field}: ***")
+        elif "old" in change and "new" in change:
+            parts.append(f"{field}: {change['old']} → {change['new']}")
+        else:
+            parts.append(f"{field}: {change.get('new', change.get('old'))}")
+    return "; ".join(parts)
