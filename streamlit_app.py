@@ -53,6 +53,10 @@ def sign_in_form() -> None:
     if submitted and ui.sign_in(username=username, password=password):
         # The URL still names the page asked for, with its query parameters; open it.
         st.rerun()
+    if ui.sso_configured():
+        st.button(ui.t("login.sso"), on_click=st.login, icon=":material/key:")
+        if ui.sign_in_with_sso():
+            st.rerun()
 
 
 def sidebar(user) -> None:  # type: ignore[no-untyped-def]

@@ -17,7 +17,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from db.bootstrap import prepare_database
 from db.engine import database_url, make_engine, make_session_factory
 from db.enums import TOL_SECTIONS
-from services.auth import CurrentUser, authenticate, current_user
+from services.auth import CurrentUser, authenticate, current_user, sign_in_by_email
 from services.errors import DomainError
 from services.i18n import DEFAULT_LANGUAGE, format_date, format_number, translate
 from services.paging import Page
@@ -188,6 +188,35 @@ def sign_in(*, username: str, password: str) -> bool:
             # Commit anyway: the failed attempt must count towards the lock.
             session.commit()
             show_error(error)
+            return False
+        token = start_session(session, user)
+        session.commit()
+    st.session_state[USER_ID] = user.id
+    st.session_state[SIGN_IN] = token
+    st.session_state[COOKIE_ACTION] = token
+    st.session_state[LANGUAGE] = user.language
+    return True
+
+
+def sso_configured() -> bool:
+    """Single sign-on is on when `[auth]` is configured in Streamlit's secrets."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def sign_in_with_sso() -> bool:
+    """Back from the identity provider: sign in the user whose email it vouched for."""
+    if not sso_configured() or not st.user.is_logged_in:
+        return False
+    sessions = _database(database_url())["sessions"]
+    with sessions() as session:
+        try:
+            user = sign_in_by_email(session, email=str(st.user.get("email") or ""))
+        except DomainError as error:
+            show_error(error)
+            st.button(t("login.sso_other_account"), on_click=st.logout)
             return False
         token = start_session(session, user)
         session.commit()

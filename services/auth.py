@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.enums import AuditAction, Role
@@ -125,3 +125,30 @@ def _aware(moment: dt.datetime | None) -> dt.datetime | None:
 
 def _minutes_left(until: dt.datetime, now: dt.datetime) -> int:
     return max(1, int((until - now).total_seconds() + 59) // 60)
+
+
+def sign_in_by_email(
+    session: Session, *, email: str, now: dt.datetime | None = None
+) -> CurrentUser:
+    """Single sign-on: the identity provider vouched for this email; the users table still
+    decides whether the person may sign in and with which role."""
+    now = now or dt.datetime.now(dt.UTC)
+    address = (email or "").strip().lower()
+    user = (
+        session.scalar(select(User).where(func.lower(User.email) == address)) if address else None
+    )
+    if user is None or not user.is_active:
+        raise InvalidCredentials("error.login.sso_unknown", email=address)
+    user.last_login_at = now
+    session.add(
+        AuditEvent(
+            user_id=user.id,
+            action=AuditAction.LOGIN,
+            entity="users",
+            entity_id=user.id,
+            occurred_at=now,
+            changes={"method": {"new": "sso"}},
+        )
+    )
+    session.flush()
+    return _as_current(session, user)

@@ -16,6 +16,8 @@ MESSAGES: dict[str, str] = {
     "login.username": "Username",
     "login.password": "Password",
     "login.session_ended": "Your session has ended. Please sign in again.",
+    "login.sso": "Sign in with your organisation account",
+    "login.sso_other_account": "Use another account",
     "login.submit": "Sign in",
     # Pages
     "page.home": "Home",
@@ -204,6 +206,7 @@ MESSAGES: dict[str, str] = {
     "error.page_forbidden": "Your role has no access to this page.",
     "error.language": "The language is not valid.",
     "error.not_found": "Not found.",
+    "error.login.sso_unknown": "There is no user with the email {email} here. Ask an administrator to add you.",
     "error.login.invalid": "Wrong username or password.",
     "error.login.locked": (
         "The account is locked after too many failed attempts. Try again in {minutes} minutes."

@@ -16,6 +16,8 @@ MESSAGES: dict[str, str] = {
     "login.username": "Käyttäjätunnus",
     "login.password": "Salasana",
     "login.session_ended": "Istuntosi on päättynyt. Kirjaudu uudelleen.",
+    "login.sso": "Kirjaudu organisaation tunnuksella",
+    "login.sso_other_account": "Vaihda tunnusta",
     "login.submit": "Kirjaudu",
     # Pages
     "page.home": "Etusivu",
@@ -204,6 +206,7 @@ MESSAGES: dict[str, str] = {
     "error.page_forbidden": "Roolillasi ei ole pääsyä tälle sivulle.",
     "error.language": "Kieli ei kelpaa.",
     "error.not_found": "Tietoa ei löytynyt.",
+    "error.login.sso_unknown": "Tunnuksella {email} ei ole käyttäjää tässä palvelussa. Pyydä pääkäyttäjää lisäämään sinut.",
     "error.login.invalid": "Käyttäjätunnus tai salasana on väärin.",
     "error.login.locked": (
         "Tili on lukittu liian monen epäonnistuneen yrityksen vuoksi. "
