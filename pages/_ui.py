@@ -252,8 +252,20 @@ def require_user() -> CurrentUser:
     return user
 
 
+GENERAL_ERRORS = frozenset(
+    {"error.required", "error.invalid", "error.text.too_long", "error.text.control_characters"}
+)
+
+
 def show_error(error: DomainError) -> None:
-    st.error(t(error.key, **error.params))
+    """The error in the user's language, naming the field it is about when there is one."""
+    message = t(error.key, **error.params)
+    field = getattr(error, "field", None)
+    label_key = f"field.{field}"
+    # The general messages do not say which field they are about; the rest already do.
+    if error.key in GENERAL_ERRORS and field and translate(label_key, language()) != label_key:
+        message = f"{t(label_key)}: {message}"
+    st.error(message)
 
 
 # --- Widgets ----------------------------------------------------------------------------------

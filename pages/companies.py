@@ -7,6 +7,7 @@ from pages import _company
 from pages import _ui as ui
 from services import reference
 from services.companies import search_companies
+from services.permissions import Action, can
 
 user = ui.require_user()
 company_id = ui.query_int("company")
@@ -72,5 +73,8 @@ ui.pager("companies", result)
 if chosen is not None:
     ui.open_company(chosen["id"])
 
-with st.expander(ui.t("companies.new"), icon=":material/add_business:"):
-    _company.company_form(user, towns=towns, key="new_company")
+if can(user, Action.EDIT_COMPANY):
+    with st.expander(ui.t("companies.new"), icon=":material/add_business:"):
+        with ui.transaction() as session:
+            own_towns = reference.editable_towns(session, user)
+        _company.company_form(user, towns=own_towns, key="new_company")

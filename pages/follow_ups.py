@@ -14,6 +14,7 @@ from services.follow_ups import (
     reassign_follow_up,
     reschedule_follow_up,
 )
+from services.permissions import Action, can_in_town
 
 user = ui.require_user()
 today = dt.date.today()
@@ -80,6 +81,9 @@ chosen = ui.table(
 ui.pager("follow_ups", result)
 
 if chosen is None or chosen["status"] != FollowUpStatus.OPEN:
+    st.stop()
+if chosen["owner_id"] != user.id and not can_in_town(user, Action.EDIT_COMPANY, chosen["town_id"]):
+    st.info(ui.t("follow_ups.read_only"))
     st.stop()
 
 follow_up_id = chosen["id"]

@@ -8,7 +8,7 @@ from db.enums import NeedStatus, Severity
 from pages import _ui as ui
 from services import reference
 from services.needs import change_need_status, list_needs, refer_need, suggestions_for_need
-from services.permissions import Action, can_in_town
+from services.permissions import Action, can_in_town, can_refer
 
 # Age filter: label key -> (identified at most this many days ago, at least this many days ago).
 AGES = {
@@ -102,15 +102,23 @@ with left:
             )
             note = st.text_area(ui.t("needs.resolution_note"), chosen["resolution_note"] or "")
             project_names = {p.id: p.label for p in projects}
+            project_options = [None, *project_names]
             project_id = st.selectbox(
                 ui.t("needs.addressed_by_project"),
-                [None, *project_names],
+                project_options,
+                index=project_options.index(chosen["addressed_by_project_id"])
+                if chosen["addressed_by_project_id"] in project_options
+                else 0,
                 format_func=lambda p: ui.t("common.none") if p is None else project_names[p],
             )
             partner_names = {p.id: p.label for p in partners}
+            partner_options = [None, *partner_names]
             partner_id = st.selectbox(
                 ui.t("needs.addressed_by_partner"),
-                [None, *partner_names],
+                partner_options,
+                index=partner_options.index(chosen["addressed_by_partner_id"])
+                if chosen["addressed_by_partner_id"] in partner_options
+                else 0,
                 format_func=lambda p: ui.t("common.none") if p is None else partner_names[p],
             )
             if st.form_submit_button(ui.t("common.save"), type="primary") and ui.attempt(
@@ -136,6 +144,7 @@ with right:
         st.stop()
     with ui.transaction() as session:
         suggestions = suggestions_for_need(session, user, need_id, today=today)
+    may_refer = can_refer(user, chosen["town_id"])
     consent = st.checkbox(ui.t("log.consent"), key=f"need_consent_{need_id}")
     if not suggestions["projects"] and not suggestions["partners"]:
         st.info(ui.t("needs.no_suggestions"))
@@ -143,6 +152,8 @@ with right:
         for option in suggestions[kind]:
             name_col, button_col = st.columns([3, 1])
             name_col.text(option["name"])
+            if not may_refer:
+                continue
             refer = button_col.button(
                 ui.t("needs.refer"),
                 key=f"refer_{need_id}_{kind}_{option['id']}",

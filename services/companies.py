@@ -148,8 +148,8 @@ class CompanyInput:
 def create_company(session: Session, user: CurrentUser, data: CompanyInput) -> Company:
     """Add a company to the register after validating every field."""
     require_town(user, Action.EDIT_COMPANY, data.town_id)
-    values = _validated(session, data)
-    _ensure_unique_business_id(session, values["business_id"])
+    values = validated_company(session, data)
+    ensure_unique_business_id(session, values["business_id"])
     company = Company(**values)
     session.add(company)
     session.flush()
@@ -166,9 +166,9 @@ def update_company(
         raise NotFound(entity="company", id=company_id)
     require_town(user, Action.EDIT_COMPANY, company.town_id)
     require_town(user, Action.EDIT_COMPANY, data.town_id)
-    values = _validated(session, data)
+    values = validated_company(session, data)
     if values["business_id"] != company.business_id:
-        _ensure_unique_business_id(session, values["business_id"])
+        ensure_unique_business_id(session, values["business_id"])
     for key, value in values.items():
         setattr(company, key, value)
     company.updated_at = dt.datetime.now(dt.UTC)
@@ -176,13 +176,14 @@ def update_company(
     return company
 
 
-def _ensure_unique_business_id(session: Session, business_id: str) -> None:
+def ensure_unique_business_id(session: Session, business_id: str) -> None:
     holder = session.scalar(select(Company.id).where(Company.business_id == business_id))
     if holder is not None:
         raise DuplicateBusinessId(field="business_id", value=business_id, company_id=holder)
 
 
-def _validated(session: Session, data: CompanyInput) -> dict[str, Any]:
+def validated_company(session: Session, data: CompanyInput) -> dict[str, Any]:
+    """The company's fields, cleaned; raises ValidationError on the first bad one."""
     name = clean_text(data.name, field="name", max_length=NAME_MAX, required=True)
     assert name is not None
     if session.get(Town, data.town_id) is None:

@@ -72,7 +72,7 @@ def add_contact_person(
     """Add a contact person to a company of the user's home towns."""
     company = _company(session, company_id)
     require_town(user, Action.EDIT_COMPANY, company.town_id)
-    person = ContactPerson(company_id=company.id, **_validated(data))
+    person = ContactPerson(company_id=company.id, **validated_contact_person(data))
     session.add(person)
     session.flush()
     return person
@@ -84,7 +84,7 @@ def update_contact_person(
 ) -> ContactPerson:
     person = _person(session, person_id)
     require_town(user, Action.EDIT_COMPANY, _company(session, person.company_id).town_id)
-    for key, value in _validated(data).items():
+    for key, value in validated_contact_person(data).items():
         setattr(person, key, value)
     session.flush()
     return person
@@ -99,7 +99,8 @@ def remove_contact_person(session: Session, user: CurrentUser, person_id: int) -
     session.flush()
 
 
-def _validated(data: ContactPersonInput) -> dict[str, Any]:
+def validated_contact_person(data: ContactPersonInput) -> dict[str, Any]:
+    """The person's fields, cleaned; raises ValidationError on the first bad one."""
     if data.legal_basis not in set(LegalBasis):
         raise ValidationError("error.legal_basis.invalid", field="legal_basis")
     return {

@@ -27,8 +27,17 @@ from db.models import (
 )
 from services.audit import audited
 from services.auth import CurrentUser
-from services.companies import CompanyInput, create_company
-from services.contact_persons import ContactPersonInput, add_contact_person
+from services.companies import (
+    CompanyInput,
+    create_company,
+    ensure_unique_business_id,
+    validated_company,
+)
+from services.contact_persons import (
+    ContactPersonInput,
+    add_contact_person,
+    validated_contact_person,
+)
 from services.errors import NotFound, ValidationError
 from services.permissions import Action, require
 from services.validation import clean_text
@@ -139,6 +148,11 @@ def _check(session: Session, data: ContactInput, *, today: dt.date) -> str:
         raise ValidationError("error.contact.company_required", field="company")
     if data.company_id is not None and session.get(Company, data.company_id) is None:
         raise NotFound("error.company.not_found", id=data.company_id)
+    if data.company_id is None and data.new_company is not None:
+        business_id = validated_company(session, data.new_company)["business_id"]
+        ensure_unique_business_id(session, business_id)
+    if data.new_contact_person is not None:
+        validated_contact_person(data.new_contact_person)
     if data.occurred_on > today:
         raise ValidationError("error.contact.future_date", field="occurred_on")
     if data.occurred_on < EARLIEST_CONTACT:

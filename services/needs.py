@@ -25,9 +25,9 @@ from db.models import (
 )
 from services.audit import audited
 from services.auth import CurrentUser
-from services.errors import NotFound, ValidationError
+from services.errors import Forbidden, NotFound, ValidationError
 from services.paging import DEFAULT_PAGE_SIZE, Page, paginate
-from services.permissions import Action, require, require_town
+from services.permissions import Action, can_refer, require, require_town
 from services.validation import clean_text
 
 
@@ -63,6 +63,8 @@ def list_needs(
             Project.name.label("addressed_by_project"),
             Need.resolved_on,
             Need.resolution_note,
+            Need.addressed_by_project_id,
+            Need.addressed_by_partner_id,
             Company.town_id,
         )
         .join(Company, Company.id == Need.company_id)
@@ -181,6 +183,8 @@ def refer_need(
     """Refer the company to a partner or project about this need, with its consent."""
     need, company = _need_and_company(session, need_id)
     require(user, Action.LOG_CONTACT)
+    if not can_refer(user, company.town_id):
+        raise Forbidden("error.forbidden_town", action=Action.LOG_CONTACT.value)
     if not consent:
         raise ValidationError("error.referral.consent", field="referral_consent")
     if (partner_id is None) == (project_id is None):

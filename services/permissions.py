@@ -63,6 +63,13 @@ def can_in_town(user: CurrentUser, action: Action, town_id: int) -> bool:
     return can(user, action) and (user.role != Role.ADVISOR or town_id in user.town_ids)
 
 
+def can_refer(user: CurrentUser, town_id: int) -> bool:
+    """Referring a need moves it along: advisors only in their home towns."""
+    if not can(user, Action.LOG_CONTACT):
+        return False
+    return user.role != Role.ADVISOR or town_id in user.town_ids
+
+
 def require_town(user: CurrentUser, action: Action, town_id: int) -> None:
     """Raise Forbidden unless the user may do the action on a record of this town."""
     require(user, action)

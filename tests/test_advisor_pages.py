@@ -274,17 +274,11 @@ def test_an_empty_summary_is_refused_and_nothing_is_saved(
     form.save()
 
     no_exception(app)
-    assert texts(app.error) == [fi("error.required")]
+    assert texts(app.error) == [f"{fi('field.summary')}: {fi('error.required')}"]
     assert not app.success
     assert row_counts(db) == before
 
 
-@pytest.mark.xfail(
-    reason="bug: an empty summary shows only 'Pakollinen tieto puuttuu.' (error.required): "
-    "pages/_ui.py show_error() drops ValidationError.field, so the message does not say that "
-    "the summary is what is missing; the form has seven text fields",
-    strict=True,
-)
 def test_the_empty_summary_message_names_the_summary(app: AppTest, db: Engine, advisor) -> None:
     company_id, _ = home_town_company(db)
     open_page(app, advisor, "log_contact", company=str(company_id))
@@ -358,7 +352,7 @@ def test_control_characters_in_the_summary_are_refused(app: AppTest, db: Engine,
     LogForm(app).summary("Käynti\x07 tänään")
     LogForm(app).save()
     no_exception(app)
-    assert texts(app.error) == [fi("error.text.control_characters")]
+    assert texts(app.error) == [f"{fi('field.summary')}: {fi('error.text.control_characters')}"]
     assert row_counts(db) == before
 
 
@@ -517,25 +511,12 @@ def test_a_new_company_is_saved_and_its_profile_opens(app: AppTest, db: Engine, 
     assert app.query_params["company"] == str(company.id)
 
 
-@pytest.mark.xfail(
-    reason="bug: pages/companies.py passes every town (reference.towns) to the new-company "
-    "form; an advisor is offered 68 towns, defaulting to one that is not a home town, so "
-    "saving without changing it says 'Voit muokata vain kotikuntiesi tietoja.' (should be "
-    "reference.editable_towns, as the profile's edit form does)",
-    strict=True,
-)
 def test_the_new_company_form_offers_an_advisor_only_home_towns(app: AppTest, advisor) -> None:
     open_page(app, advisor, "companies")
     town_box = one([b for b in app.selectbox if b.form_id == "new_company"], fi("company.town"))
     assert sorted(town_box.options) == ["Forssa", "Salo"]
 
 
-@pytest.mark.xfail(
-    reason="bug: pages/companies.py shows the new-company form to leadership and project "
-    "managers, who may not add companies; saving says 'Sinulla ei ole oikeutta tähän "
-    "toimintoon.' (editable_towns would be empty, and company_form would say so instead)",
-    strict=True,
-)
 @pytest.mark.parametrize("role", [Role.LEADERSHIP, Role.PROJECT_MANAGER])
 def test_roles_that_may_not_add_companies_get_no_form(
     app: AppTest, demo_accounts: dict[str, dict[str, object]], role: Role
@@ -917,13 +898,6 @@ def test_an_advisor_changes_a_needs_status_by_choosing_its_row(
     assert (status, resolved_on, note) == ("met", dt.date.today(), "Rahoitus saatiin")
 
 
-@pytest.mark.xfail(
-    reason="bug: pages/needs.py's status form always starts 'Vastannut hanke'/'Vastannut "
-    "kumppani' at 'ei mitään' (list_needs returns no addressed_by ids), and "
-    "change_need_status() overwrites both with what the form sends: marking an in-progress "
-    "need met silently erases the project recorded as addressing it",
-    strict=True,
-)
 def test_closing_a_need_keeps_the_project_that_addressed_it(
     app: AppTest, db: Engine, advisor
 ) -> None:

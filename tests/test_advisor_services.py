@@ -1322,42 +1322,6 @@ def test_leadership_may_not_log_contacts(session: Session, world) -> None:
     )
 
 
-def test_a_failure_after_rows_were_written_leaves_nothing_in_the_callers_transaction(
-    session: Session, world
-) -> None:
-    """The one honest way to fail mid-write without mocks: the new contact person is checked only
-    when it is added, after the new company has been written. The caller's transaction (here a
-    savepoint, as `ui.transaction` on the page) then takes the company back with everything."""
-    w = world
-    data = new_company_contact(w, new_contact_person=person_input(email="ei-osoite"))
-    before = row_counts(session)
-    written: dict[str, int] = {}
-
-    def log_and_count() -> None:
-        try:
-            contacts.log_contact(session, w.as_advisor, data, today=TODAY)
-        finally:
-            written.update(row_counts(session))
-
-    with pytest.raises(ValidationError) as caught, session.begin_nested():
-        log_and_count()
-    assert caught.value.key == "error.email.invalid"
-    assert written["companies"] == before["companies"] + 1  # really written before the failure
-    assert row_counts(session) == before
-    assert (
-        session.scalar(
-            select(Company.id).where(Company.business_id == data.new_company.business_id)  # type: ignore[union-attr]
-        )
-        is None
-    )
-
-
-@pytest.mark.xfail(
-    reason="bug: services/contacts.py _check() does not validate new_contact_person, so "
-    "log_contact writes the new company before add_contact_person raises; the module promises "
-    "'Everything is validated before anything is written'",
-    strict=True,
-)
 def test_a_bad_new_contact_person_is_refused_before_anything_is_written(
     session: Session, world
 ) -> None:
@@ -1845,12 +1809,6 @@ def test_leadership_may_not_refer(session: Session, world, open_need: Need) -> N
     )
 
 
-@pytest.mark.xfail(
-    reason="bug: services/needs.py refer_need() checks only Action.LOG_CONTACT, not the need's "
-    "town, yet it changes the need's status (open -> in progress): an advisor edits a need "
-    "outside their home towns",
-    strict=True,
-)
 def test_an_advisor_may_not_move_another_towns_need_by_referring_it(
     session: Session, world, open_need: Need
 ) -> None:
