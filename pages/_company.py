@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from db.enums import TOL_SECTIONS, LegalBasis, Role, SizeClass
+from db.enums import TOL_SECTIONS, LegalBasis, Role, SizeClass, size_class_for_staff
 from pages import _ui as ui
 from services.audit import company_history, describe
 from services.auth import CurrentUser
@@ -268,6 +268,15 @@ def person_form(
         st.rerun()
 
 
+def _stored_size(facts: dict[str, Any]) -> str | None:
+    """The size class to preselect: "from the staff count" when it follows from the count,
+    so a new count moves the class with it."""
+    size, staff = facts.get("size_class"), facts.get("staff_count")
+    if size is None or (staff is not None and size_class_for_staff(staff) == size):
+        return None
+    return size
+
+
 def company_form(
     user: CurrentUser,
     *,
@@ -317,7 +326,7 @@ def company_form(
         size = c2.selectbox(
             ui.t("company.size_class"),
             sizes,
-            index=sizes.index(facts.get("size_class")) if facts else 0,
+            index=sizes.index(_stored_size(facts)),
             format_func=lambda s: (
                 ui.t("company.size_from_staff") if s is None else ui.label("size_class", s)
             ),
