@@ -96,7 +96,7 @@ def record_attendance(
     found = dict(
         session.execute(
             select(Company.business_id, Company.id).where(Company.business_id.in_(valid))
-        ).tuples()
+        ).all()
     )
     unknown = [business_id for business_id in dict.fromkeys(valid) if business_id not in found]
     wanted += [found[business_id] for business_id in valid if business_id in found]
