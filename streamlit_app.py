@@ -6,17 +6,19 @@ from pages import _ui as ui
 from services.i18n import LANGUAGES
 from services.permissions import PAGES, pages_for
 
-# page key -> (script, URL path, icon). The home page lives at "/".
+# page key -> (script, URL path, icon). The home page lives at "/". Each script is named as
+# its URL path: until the first st.navigation call in a server process Streamlit treats pages/
+# as an old-style page folder, and a bookmark must find its page there too.
 PAGE_FILES: dict[str, tuple[str, str, str]] = {
     "home": ("pages/home.py", "home", ":material/home:"),
     "companies": ("pages/companies.py", "companies", ":material/business:"),
-    "log_contact": ("pages/log_contact.py", "log-contact", ":material/edit_note:"),
+    "log_contact": ("pages/log-contact.py", "log-contact", ":material/edit_note:"),
     "needs": ("pages/needs.py", "needs", ":material/flag:"),
-    "follow_ups": ("pages/follow_ups.py", "follow-ups", ":material/event_available:"),
+    "follow_ups": ("pages/follow-ups.py", "follow-ups", ":material/event_available:"),
     "projects": ("pages/projects.py", "projects", ":material/hub:"),
     "engagement": ("pages/engagement.py", "engagement", ":material/insights:"),
     "leadership": ("pages/leadership.py", "leadership", ":material/monitoring:"),
-    "import_export": ("pages/import_export.py", "import-export", ":material/swap_vert:"),
+    "import_export": ("pages/import-export.py", "import-export", ":material/swap_vert:"),
     "admin": ("pages/admin.py", "admin", ":material/admin_panel_settings:"),
 }
 assert PAGE_FILES.keys() == PAGES.keys()

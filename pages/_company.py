@@ -73,7 +73,7 @@ def profile(user: CurrentUser, company_id: int) -> None:
         )
     )
     st.page_link(
-        "pages/log_contact.py",
+        "pages/log-contact.py",
         label=ui.t("company.log_contact"),
         icon=":material/edit_note:",
         query_params={"company": str(company_id)},

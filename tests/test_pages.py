@@ -47,7 +47,7 @@ def app(demo_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[App
 
 
 def page_file(key: str) -> str:
-    return f"pages/{key}.py"
+    return f"pages/{key.replace('_', '-')}.py"  # scripts are named as their URL paths
 
 
 def titles(at: AppTest) -> list[str]:
