@@ -7,6 +7,7 @@ import streamlit as st
 from pages import _ui as ui
 from services import importing, reference
 from services.companies import export_companies, search_companies
+from services.duplicates import likely_duplicates, merge_companies
 from services.errors import DomainError
 from services.exports import full_export_zip, to_csv, to_xlsx
 from services.permissions import Action, can
@@ -15,7 +16,9 @@ user = ui.require_user()
 st.title(ui.t("page.import_export"))
 may_import = can(user, Action.IMPORT)
 tabs = st.tabs(
-    [ui.t("import.title"), ui.t("export.title")] if may_import else [ui.t("export.title")]
+    [ui.t("import.title"), ui.t("export.title"), ui.t("duplicates.title")]
+    if may_import
+    else [ui.t("export.title")]
 )
 
 
@@ -184,11 +187,45 @@ def export_section() -> None:
         )
 
 
+def duplicates_section() -> None:
+    st.caption(ui.t("duplicates.help"))
+    with ui.transaction() as session:
+        rows = likely_duplicates(session, user)
+    if not rows:
+        st.success(ui.t("duplicates.none"))
+        return
+    groups: dict[tuple[str, str], list[dict]] = {}  # type: ignore[type-arg]
+    for row in rows:
+        groups.setdefault((row["name_key"], row["town"]), []).append(row)
+    labels = {key: f"{members[0]['name']} · {key[1]} ({len(members)})"
+              for key, members in groups.items()}  # fmt: skip
+    chosen = st.selectbox(
+        ui.t("duplicates.group"), list(labels), format_func=labels.get, key="duplicates.group"
+    )
+    members = groups[chosen]
+    ui.table(members, ["id", "business_id", "name", "town", "is_active", "created_at"])
+    names = {m["id"]: f"#{m['id']} {m['business_id']} {m['name']}" for m in members}
+    with st.form(f"merge.{chosen}"):
+        keep = st.selectbox(ui.t("duplicates.keep"), list(names), format_func=names.get)
+        remove = st.selectbox(
+            ui.t("duplicates.remove"), list(names), index=1, format_func=names.get
+        )
+        sure = st.checkbox(ui.t("duplicates.confirm"))
+        merge = st.form_submit_button(ui.t("duplicates.merge"), type="primary")
+    if merge and not sure:
+        st.warning(ui.t("duplicates.confirm_first"))
+    elif merge and ui.attempt(lambda s: merge_companies(s, user, keep_id=keep, remove_id=remove)):
+        ui.flash(ui.t("duplicates.merged"))
+        st.rerun()
+
+
 if may_import:
     with tabs[0]:
         import_section()
     with tabs[1]:
         export_section()
+    with tabs[2]:
+        duplicates_section()
 else:
     with tabs[0]:
         export_section()

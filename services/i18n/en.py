@@ -735,6 +735,19 @@ MESSAGES: dict[str, str] = {
     "import.field.role": "Role",
     "import.field.feedback_score": "Feedback",
     "import.field.need_met": "Need met",
+    # Duplicates
+    "duplicates.title": "Duplicates",
+    "duplicates.help": "Companies with the same name in the same municipality. Merge them if they are the same company: the history of one moves to the one kept and the other is deleted.",
+    "duplicates.none": "No likely duplicates.",
+    "duplicates.group": "Group",
+    "duplicates.keep": "Keep",
+    "duplicates.remove": "Merge and delete",
+    "duplicates.confirm": "The history moves and the other company is deleted; this cannot be undone",
+    "duplicates.merge": "Merge",
+    "duplicates.confirm_first": "Confirm the merge by ticking the box.",
+    "duplicates.merged": "The companies were merged.",
+    "error.merge.same": "Choose two different companies.",
+    "col.created_at": "Added",
 }
 
 MESSAGES.update({f"tol.{letter}": f"{letter} {en}" for letter, (_, en) in TOL_SECTIONS.items()})

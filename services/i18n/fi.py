@@ -736,6 +736,19 @@ MESSAGES: dict[str, str] = {
     "import.field.role": "Rooli",
     "import.field.feedback_score": "Palaute",
     "import.field.need_met": "Tarve täyttyi",
+    # Duplicates
+    "duplicates.title": "Kaksoiskappaleet",
+    "duplicates.help": "Yritykset, joilla on sama nimi samassa kunnassa. Yhdistä ne, jos ne ovat sama yritys: toisen historia siirtyy säilytettävälle ja toinen poistetaan.",
+    "duplicates.none": "Mahdollisia kaksoiskappaleita ei löytynyt.",
+    "duplicates.group": "Ryhmä",
+    "duplicates.keep": "Säilytä",
+    "duplicates.remove": "Yhdistä ja poista",
+    "duplicates.confirm": "Historia siirretään ja toinen yritys poistetaan; tätä ei voi perua",
+    "duplicates.merge": "Yhdistä",
+    "duplicates.confirm_first": "Vahvista yhdistäminen rastittamalla ruutu.",
+    "duplicates.merged": "Yritykset yhdistettiin.",
+    "error.merge.same": "Valitse kaksi eri yritystä.",
+    "col.created_at": "Lisätty",
 }
 
 MESSAGES.update({f"tol.{letter}": f"{letter} {fi}" for letter, (fi, _) in TOL_SECTIONS.items()})
