@@ -19,8 +19,10 @@ from db.engine import database_url, make_engine, make_session_factory
 from db.enums import TOL_SECTIONS
 from services.auth import CurrentUser, authenticate, current_user, sign_in_by_email
 from services.errors import DomainError
+from services.exports import to_csv, to_xlsx
 from services.i18n import DEFAULT_LANGUAGE, format_date, format_number, translate
 from services.paging import Page
+from services.permissions import Action, can
 from services.reference import Option
 from services.sessions import (
     COOKIE_NAME,
@@ -538,3 +540,33 @@ def int_params(name: str, allowed: Mapping[int, object]) -> list[int]:
         if value in allowed and value not in ids:
             ids.append(value)
     return ids
+
+
+def list_downloads(
+    name: str,
+    fetch: Callable[[], Sequence[Mapping[str, Any]]],
+    columns: Sequence[str],
+    *,
+    enums: Mapping[str, str] | None = None,
+    key: str,
+) -> None:
+    """CSV and XLSX of the whole filtered list, for roles that may export."""
+    user = signed_in_user()
+    if user is None or not can(user, Action.EXPORT):
+        return
+    enums = enums or {}
+
+    def rows() -> list[dict[str, Any]]:
+        shown = []
+        for row in fetch():
+            item = {column: row.get(column) for column in columns}
+            for column, kind in enums.items():
+                if item.get(column) is not None:
+                    item[column] = label(kind, item[column])
+            shown.append(item)
+        return shown
+
+    headers = {column: t(f"col.{column}") for column in columns}
+    download_buttons(
+        name, lambda: to_csv(rows(), headers), lambda: to_xlsx([(name, rows(), headers)]), key=key
+    )

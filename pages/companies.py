@@ -70,6 +70,29 @@ chosen = ui.table(
     select_key=ui.selection_key("companies.table"),
 )
 ui.pager("companies", result)
+
+
+def all_companies() -> list[dict]:  # type: ignore[type-arg]
+    with ui.transaction() as session:
+        return search_companies(
+            session,
+            user,
+            query=query,
+            town_id=town_id,
+            industry_section=section,
+            size_class=size_class,
+            has_open_needs=has_open_needs,
+            page_size=None,
+        ).rows
+
+
+ui.list_downloads(
+    ui.t("export.companies_file"),
+    all_companies,
+    ["business_id", "name", "town", "industry_section", "size_class", "staff_count", "is_active"],
+    enums={"size_class": "size_class"},
+    key="companies.download",
+)
 if chosen is not None:
     ui.open_company(chosen["id"])
 

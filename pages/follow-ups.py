@@ -80,6 +80,30 @@ chosen = ui.table(
 )
 ui.pager("follow_ups", result)
 
+
+def all_follow_ups() -> list[dict]:  # type: ignore[type-arg]
+    with ui.transaction() as session:
+        return list_follow_ups(
+            session,
+            user,
+            today=today,
+            owner_id=None if everyone else user.id,
+            status=status,
+            overdue_only=overdue_only,
+            town_id=town_id,
+            by_owner=everyone,
+            page_size=None,
+        ).rows
+
+
+ui.list_downloads(
+    ui.t("file.follow_ups"),
+    all_follow_ups,
+    ["owner", "due_on", "company", "town", "description", "status", "done_on"],
+    enums={"status": "follow_up_status"},
+    key="follow_ups.download",
+)
+
 if chosen is None or chosen["status"] != FollowUpStatus.OPEN:
     st.stop()
 if chosen["owner_id"] != user.id and not can_in_town(user, Action.EDIT_COMPANY, chosen["town_id"]):

@@ -72,6 +72,32 @@ chosen = ui.table(
 )
 ui.pager("needs", result)
 
+
+def all_needs() -> list[dict]:  # type: ignore[type-arg]
+    with ui.transaction() as session:
+        return list_needs(
+            session,
+            user,
+            language=ui.language(),
+            town_id=town_id,
+            category_id=category_id,
+            severity=severity,
+            status=status,
+            identified_since=today - dt.timedelta(days=newest) if newest else None,
+            identified_before=today - dt.timedelta(days=oldest) if oldest else None,
+            page_size=None,
+        ).rows
+
+
+ui.list_downloads(
+    ui.t("file.needs"),
+    all_needs,
+    ["identified_on", "company", "town", "category", "severity", "status", "description",
+     "addressed_by_project", "resolved_on"],
+    enums={"severity": "severity", "status": "need_status"},
+    key="needs.download",
+)  # fmt: skip
+
 if chosen is None:
     st.stop()
 

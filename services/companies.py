@@ -32,10 +32,12 @@ def search_companies(
     size_class: str | None = None,
     has_open_needs: bool = False,
     page: int = 1,
-    page_size: int = DEFAULT_PAGE_SIZE,
+    page_size: int | None = DEFAULT_PAGE_SIZE,
 ) -> Page:
     """Companies matching a name fragment or business ID and the filters, by name."""
     require(user, Action.VIEW_REGISTER)
+    if page_size is None:
+        require(user, Action.EXPORT)  # a download of the whole list
     stmt = _company_query(
         session,
         query=query,

@@ -30,13 +30,15 @@ def list_follow_ups(
     due_by: dt.date | None = None,
     by_owner: bool = False,
     page: int = 1,
-    page_size: int = DEFAULT_PAGE_SIZE,
+    page_size: int | None = DEFAULT_PAGE_SIZE,
 ) -> Page:
     """Follow-ups matching the filters: overdue first, then due this week, then later.
 
     With `by_owner` they are grouped by owner first.
     """
     require(user, Action.VIEW_REGISTER)
+    if page_size is None:
+        require(user, Action.EXPORT)  # a download of the whole list
     is_open = FollowUp.status == FollowUpStatus.OPEN
     overdue = is_open & (FollowUp.due_on < today)
     bucket = case(

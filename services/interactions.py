@@ -22,10 +22,12 @@ def list_interactions(
     since: dt.date | None = None,
     town_id: int | None = None,
     page: int = 1,
-    page_size: int = DEFAULT_PAGE_SIZE,
+    page_size: int | None = DEFAULT_PAGE_SIZE,
 ) -> Page:
     """Contacts matching the filters, newest first."""
     require(user, Action.VIEW_REGISTER)
+    if page_size is None:
+        require(user, Action.EXPORT)  # a download of the whole list
     stmt = (
         select(
             Interaction.id,

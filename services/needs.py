@@ -44,10 +44,12 @@ def list_needs(
     identified_since: dt.date | None = None,
     identified_before: dt.date | None = None,
     page: int = 1,
-    page_size: int = DEFAULT_PAGE_SIZE,
+    page_size: int | None = DEFAULT_PAGE_SIZE,
 ) -> Page:
     """Needs matching the filters, newest first."""
     require(user, Action.VIEW_REGISTER)
+    if page_size is None:
+        require(user, Action.EXPORT)  # a download of the whole list
     category = NeedCategory.name_en if language == "en" else NeedCategory.name_fi
     stmt = (
         select(

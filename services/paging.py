@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+# A download of a whole filtered list stops here.
+EXPORT_LIMIT = 200_000
 
 
 @dataclass(frozen=True)
@@ -25,9 +27,20 @@ class Page:
 
 
 def paginate(
-    session: Session, stmt: Select[Any], *, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE
+    session: Session,
+    stmt: Select[Any],
+    *,
+    page: int = 1,
+    page_size: int | None = DEFAULT_PAGE_SIZE,
 ) -> Page:
-    """Run `stmt` for one page (1-based); the total counts every matching row."""
+    """Run `stmt` for one page (1-based); the total counts every matching row.
+
+    `page_size=None` gives every row (up to EXPORT_LIMIT), for a download.
+    """
+    if page_size is None:
+        rows = session.execute(stmt.limit(EXPORT_LIMIT)).mappings()
+        found = [dict(row) for row in rows]
+        return Page(rows=found, total=len(found), page=1, page_size=max(1, len(found)))
     page_size = min(max(1, page_size), MAX_PAGE_SIZE)
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     page = min(max(1, page), max(1, -(-total // page_size)))

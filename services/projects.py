@@ -37,10 +37,12 @@ def list_projects(
     active_on: dt.date | None = None,
     town_id: int | None = None,
     page: int = 1,
-    page_size: int = DEFAULT_PAGE_SIZE,
+    page_size: int | None = DEFAULT_PAGE_SIZE,
 ) -> Page:
     """Projects with their manager, towns and participation so far, newest first."""
     require(user, Action.VIEW_REGISTER)
+    if page_size is None:
+        require(user, Action.EXPORT)  # a download of the whole list
     reach = (
         select(
             Participation.project_id,
