@@ -651,12 +651,6 @@ def test_unresolved_demand_needs_of_a_project(session: Session, w) -> None:
     assert w.n1.id not in ids(unresolved)
 
 
-@pytest.mark.xfail(
-    reason="bug: demand_needs(unresolved_only=True) drops needs met with no addressing project "
-    "(addressed_by_project_id NULL): NOT (status = 'met' AND NULL = :p) is NULL in SQL "
-    "(services/need_fit.py, demand_needs, the unresolved_only filter)",
-    strict=True,
-)
 def test_needs_met_by_no_project_are_unresolved_for_the_project(session: Session, w) -> None:
     # The low-resolution drill-down must list demand − met by P1 = 6 − 2 = 4 needs:
     # n3 (met by P2), n12 (met, by a partner: no project), n8 and n2 (open).

@@ -263,12 +263,6 @@ def test_the_well_matched_project_raises_none_of_those_flags(
     assert fit.score >= 60
 
 
-@pytest.mark.xfail(
-    reason="bug: the low-resolution drill-down leaves out demand needs met with no addressing "
-    "project (services/need_fit.py demand_needs, unresolved_only: NOT (status = 'met' AND "
-    "addressed_by_project_id = :p) is NULL when addressed_by_project_id is NULL)",
-    strict=True,
-)
 def test_the_low_resolution_drill_down_lists_every_unresolved_demand_need(
     app: AppTest, demo_database_url: str, demo_accounts: dict[str, dict[str, Any]]
 ) -> None:
@@ -442,13 +436,6 @@ def _as_admin(session: Session, admin_id: int):  # type: ignore[no-untyped-def]
     return user
 
 
-@pytest.mark.xfail(
-    reason="bug: a project created by another app process within the need-fit cache's 10 "
-    "minutes crashes its page with StopIteration (pages/_project.py detail(): "
-    "`fit = next(f for f in cached_need_fit(user, today) if ...)` has no fallback; the "
-    "st.cache_data of each process is cleared only by that process's own writes)",
-    strict=True,
-)
 def test_a_project_created_elsewhere_opens_at_once(
     own_app: AppTest, own_database: str, demo_accounts: dict[str, dict[str, Any]]
 ) -> None:
@@ -481,12 +468,6 @@ def test_a_project_created_elsewhere_opens_at_once(
     assert [t.value for t in at.title] == ["Toisen prosessin hanke"]
 
 
-@pytest.mark.xfail(
-    reason="bug: a threshold changed in another app process does not show for up to 10 "
-    "minutes (pages/_project.py `_need_fit` is st.cache_data(ttl=600) keyed by day and role "
-    "only; the README says a change applies at once)",
-    strict=True,
-)
 def test_a_threshold_changed_elsewhere_applies_at_once(
     own_app: AppTest, own_database: str, demo_accounts: dict[str, dict[str, Any]]
 ) -> None:

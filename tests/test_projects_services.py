@@ -273,13 +273,6 @@ def test_editing_is_validated_like_creating(session: Session, w) -> None:
         update_project(session, w.as_admin, w.P.id + w.Q.id + 1000, same_as(w, w.P))
 
 
-@pytest.mark.xfail(
-    reason="bug: update_project assigns name, kind, dates, manager, towns and categories to the "
-    "Project before the description is checked (services/projects.py _apply: "
-    "`project.description = clean_text(...)` comes after the assignments), so a refused edit "
-    "leaves the session's project changed",
-    strict=True,
-)
 def test_a_refused_edit_changes_nothing(session: Session, w) -> None:
     with pytest.raises(ValidationError):
         update_project(
@@ -491,13 +484,6 @@ def test_a_single_participation_counts_as_already_recorded(session: Session, w) 
     assert result == AttendanceResult(saved=1, already_recorded=1)
 
 
-@pytest.mark.xfail(
-    reason="bug (or an undocumented rule): record_attendance treats every activity of the same "
-    "type on the same day as the same activity, ignoring its name (services/participations.py, "
-    "record_attendance, the `existing` query has no condition on activity_name), so a company "
-    "at two different workshops on one day is recorded only once",
-    strict=True,
-)
 def test_two_differently_named_workshops_on_one_day_are_two_activities(session, w) -> None:  # type: ignore[no-untyped-def]
     morning = record_attendance(
         session, w.as_pm, activity(w, activity_name="Aamupäivä: rekrytointi"), company_ids=[w.c1.id]
