@@ -23,6 +23,7 @@ from services.need_fit import (
     need_fit,
     overdue_follow_ups,
     participations,
+    project_fit,
     unserved_needs,
 )
 from services.participations import (
@@ -40,7 +41,7 @@ TARGETED_COLOURS = ("#0072B2", "#E69F00")
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _need_fit(today: dt.date, role: str, _user: CurrentUser) -> list[ProjectFit]:
+def _need_fit(today: dt.date, role: str, version: int, _user: CurrentUser) -> list[ProjectFit]:
     # The figures are the same for every role that may see projects; the role is in the key
     # only so that a rule that one day differs by role cannot leak through the cache.
     with ui.transaction() as session:
@@ -49,7 +50,7 @@ def _need_fit(today: dt.date, role: str, _user: CurrentUser) -> list[ProjectFit]
 
 def cached_need_fit(user: CurrentUser, today: dt.date) -> list[ProjectFit]:
     """Every project's need-fit, computed once and kept until data or settings change."""
-    return _need_fit(today, user.role.value, user)
+    return _need_fit(today, user.role.value, ui.data_version(), user)
 
 
 def detail(user: CurrentUser, project_id: int) -> None:
@@ -62,7 +63,9 @@ def detail(user: CurrentUser, project_id: int) -> None:
         ui.show_error(error)
         back()
         return
-    fit = next(f for f in cached_need_fit(user, today) if f.project_id == project_id)
+    fit = next(
+        (f for f in cached_need_fit(user, today) if f.project_id == project_id), None
+    ) or _fresh_fit(user, project_id, today)
 
     back()
     st.title(ui.plain(facts["name"]))
@@ -122,8 +125,16 @@ def detail(user: CurrentUser, project_id: int) -> None:
             st.info(ui.t("project.read_only"))
 
 
+def _fresh_fit(user: CurrentUser, project_id: int, today: dt.date) -> ProjectFit:
+    with ui.transaction() as session:
+        return project_fit(session, user, project_id, today=today)
+
+
 def back() -> None:
-    st.page_link("pages/projects.py", label=ui.t("project.back"), icon=":material/arrow_back:")
+    # A button, not a link: the list must open without this project's ?project= in the URL.
+    if st.button(ui.t("project.back"), icon=":material/arrow_back:", type="tertiary"):
+        st.query_params.clear()
+        st.rerun()
 
 
 def _percent(share: float | None) -> str:

@@ -17,6 +17,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from db.bootstrap import prepare_database
 from db.engine import database_url, make_engine, make_session_factory
 from db.enums import TOL_SECTIONS
+from services.audit import data_version as audit_data_version
 from services.auth import CurrentUser, authenticate, current_user, sign_in_by_email
 from services.errors import DomainError
 from services.exports import to_csv, to_xlsx
@@ -277,9 +278,13 @@ def widget_key(key: str) -> str:
     """A select box's key in the current language.
 
     A select box keeps showing the option names it was first drawn with; a new key per
-    language draws it anew when the language changes (its choice starts over).
+    language draws it anew when the language changes (its choice starts over). A kept None
+    ("any") is dropped, so the box shows "any" rather than an empty choice.
     """
-    return f"{key}.{language()}"
+    full = f"{key}.{language()}"
+    if full in st.session_state and st.session_state[full] is None:
+        del st.session_state[full]
+    return full
 
 
 def select_option(
@@ -500,6 +505,12 @@ def attempt(action: Callable[[Any], object]) -> bool:
         return False
     after_write()
     return True
+
+
+def data_version() -> int:
+    """Part of every cache key of figures: changes with any write, in any app process."""
+    with transaction() as session:
+        return audit_data_version(session)
 
 
 def after_write() -> None:

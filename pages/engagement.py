@@ -95,7 +95,7 @@ if chosen_projects:
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def figures(filters: tuple, role: str, language: str, _user: CurrentUser) -> dict:  # type: ignore[type-arg]
+def figures(filters: tuple, role: str, language: str, version: int, _user: CurrentUser) -> dict:  # type: ignore[type-arg]
     """Every aggregate of the page for one set of filters, computed once."""
     chosen = EngagementFilters(*filters)
     with ui.transaction() as session:
@@ -120,7 +120,7 @@ key = (
     filters.size_class,
 )
 with st.spinner(ui.t("engagement.loading")):
-    data = figures(key, user.role.value, ui.language(), user)
+    data = figures(key, user.role.value, ui.language(), ui.data_version(), user)
 now, before = data["now"], data["before"]
 
 # --- Key figures against the previous period ---------------------------------------------------

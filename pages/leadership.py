@@ -55,7 +55,13 @@ st.caption(ui.t("leadership.period_note"))
 
 @st.cache_data(ttl=600, show_spinner=False)
 def figures(
-    start: dt.date, end: dt.date, region_id: int, role: str, today: dt.date, _user: CurrentUser
+    start: dt.date,
+    end: dt.date,
+    region_id: int,
+    role: str,
+    today: dt.date,
+    version: int,
+    _user: CurrentUser,
 ) -> dict:  # type: ignore[type-arg]
     chosen = towns_by_region.get(region_id) if region_id else None
     with ui.transaction() as session:
@@ -72,7 +78,7 @@ def figures(
 
 
 with st.spinner(ui.t("engagement.loading")):
-    data = figures(start, end, region_id, user.role.value, today, user)
+    data = figures(start, end, region_id, user.role.value, today, ui.data_version(), user)
 fits = _project.cached_need_fit(user, today)
 flagged = [fit for fit in fits if fit.flags]
 

@@ -32,6 +32,7 @@ def projects_page(
     active_on: dt.date | None,
     page: int,
     role: str,
+    version: int,
     _user: CurrentUser,
 ) -> Page:
     """One page of the project list; its participation counts scan every participation."""
@@ -59,7 +60,13 @@ with listing:
             args=("projects.active",),
         )
     result = projects_page(
-        kind, town_id, today if active_only else None, ui.current_page("projects"), user.role, user
+        kind,
+        town_id,
+        today if active_only else None,
+        ui.current_page("projects"),
+        user.role,
+        ui.data_version(),
+        user,
     )
     fits = {fit.project_id: fit for fit in _project.cached_need_fit(user, today)}
     for row in result.rows:

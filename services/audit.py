@@ -13,7 +13,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import and_, event, insert, inspect, or_, select
+from sqlalchemy import and_, event, func, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from db.enums import AuditAction, Role
@@ -59,6 +59,12 @@ def audited(function: Callable[P, R]) -> Callable[P, R]:
         return function(*args, **kwargs)
 
     return wrapper
+
+
+def data_version(session: Session) -> int:
+    """A number that grows with every change made through the services (each is audited):
+    cached figures keyed by it are computed afresh after any write, in any app process."""
+    return session.scalar(select(func.max(AuditEvent.id))) or 0
 
 
 def record(

@@ -22,7 +22,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.enums import FollowUpStatus, NeedMet, NeedStatus, ParticipationRole
@@ -469,8 +469,14 @@ def demand_needs(
     else:
         stmt = stmt.where(project_need_categories.c.category_id.is_(None))
     if unresolved_only:
+        # Spelled out: a need met by no project has no addressing project (NULL), and
+        # NOT (... = NULL) would drop it.
         stmt = stmt.where(
-            ~and_(Need.status == NeedStatus.MET, Need.addressed_by_project_id == project_id)
+            or_(
+                Need.status != NeedStatus.MET,
+                Need.addressed_by_project_id.is_(None),
+                Need.addressed_by_project_id != project_id,
+            )
         )
     if category_id is not None:
         stmt = stmt.where(Need.category_id == category_id)

@@ -109,6 +109,7 @@ def record_attendance(
                 Participation.project_id == activity.project_id,
                 Participation.occurred_on == activity.occurred_on,
                 Participation.activity_type == activity.activity_type,
+                Participation.activity_name.is_not_distinct_from(name),
                 Participation.company_id.in_(wanted),
             )
         )

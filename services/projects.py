@@ -180,6 +180,7 @@ def update_project(
 
 def _apply(session: Session, project: Project, data: ProjectInput) -> None:
     name = clean_text(data.name, field="name", max_length=NAME_MAX, required=True)
+    description = clean_text(data.description, field="description", max_length=TEXT_MAX)
     if data.kind not in set(ProjectKind):
         raise ValidationError("error.project.kind", field="kind")
     if data.ends_on < data.starts_on:
@@ -213,6 +214,6 @@ def _apply(session: Session, project: Project, data: ProjectInput) -> None:
     project.ends_on = data.ends_on
     project.manager_id = data.manager_id
     project.target_companies = data.target_companies
-    project.description = clean_text(data.description, field="description", max_length=TEXT_MAX)
+    project.description = description
     project.towns = list(towns)
     project.categories = list(categories)
