@@ -566,6 +566,8 @@ def list_downloads(
     if user is None or not can(user, Action.EXPORT):
         return
     enums = enums or {}
+    # The file is made later, outside the user's session: take the language now.
+    lang = language()
 
     def rows() -> list[dict[str, Any]]:
         shown = []
@@ -573,7 +575,7 @@ def list_downloads(
             item = {column: row.get(column) for column in columns}
             for column, kind in enums.items():
                 if item.get(column) is not None:
-                    item[column] = label(kind, item[column])
+                    item[column] = translate(f"{kind}.{item[column]}", lang)
             shown.append(item)
         return shown
 

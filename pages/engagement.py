@@ -300,8 +300,8 @@ with left:
     charts.show(chart)
     charts.downloads(
         ui.t("engagement.file.feedback"),
-        rows,
-        ["score", "participations"],
+        [{"feedback_score": row["score"], "participations": row["participations"]} for row in rows],
+        ["feedback_score", "participations"],
         key="dl.feedback",
     )
 with right:
@@ -313,4 +313,5 @@ with right:
         for row in data["towns"]
     ]
     ui.table(shown_rows, town_columns, decimals={"met_share": 0}, max_height=520)
-    charts.downloads(ui.t("engagement.file.towns"), data["towns"], town_columns, key="dl.towns")
+    # The file holds the shares as shown, in per cent.
+    charts.downloads(ui.t("engagement.file.towns"), shown_rows, town_columns, key="dl.towns")

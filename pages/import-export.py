@@ -4,6 +4,7 @@ import hashlib
 
 import streamlit as st
 
+from db.enums import SizeClass
 from pages import _ui as ui
 from services import importing, reference
 from services.companies import export_companies, search_companies
@@ -155,11 +156,14 @@ def export_section() -> None:
     ui.table(preview.rows, columns, enums={"size_class": "size_class"})
     ui.pager("export", preview)
 
+    # The file is made later, outside the user's session: take the names now.
+    sizes = {size: ui.label("size_class", size) for size in SizeClass}
+
     def export_rows() -> list[dict[str, object]]:
         with ui.transaction() as session:
             rows = export_companies(session, user, town_id=town_id, industry_section=section)
         for row in rows:
-            row["size_class"] = ui.label("size_class", row["size_class"])
+            row["size_class"] = sizes.get(row["size_class"], row["size_class"])
         return rows
 
     headers = {column: ui.t(f"col.{column}") for column in columns}

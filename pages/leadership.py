@@ -69,7 +69,9 @@ def figures(
             "towns": follow_up_status_by_town(
                 session, _user, today=today, region_id=region_id or None, due_since=start
             ),
-            "owners": follow_up_status_by_owner(session, _user, today=today, due_since=start),
+            "owners": follow_up_status_by_owner(
+                session, _user, today=today, due_since=start, region_id=region_id or None
+            ),
             "ageing": leadership.overdue_ageing(session, _user, today=today, town_ids=chosen),
             "response": leadership.response_times(
                 session, _user, start=start, end=end, town_ids=chosen
@@ -134,19 +136,27 @@ with left:
     charts.show(chart)
 with right:
     if responded:
+        shown = [
+            {**row, "month_start": f"{row['month']}-01",
+             "median_text": ui.number(row["median_days"], 1), "needs_text": ui.number(row["needs"])}
+            for row in responded
+        ]  # fmt: skip
         chart = (
-            alt.Chart(charts.frame(responded, ["town", "month", "median_days", "needs"]),
+            alt.Chart(charts.frame(shown, ["town", "month_start", "median_days", "median_text",
+                                           "needs_text"]),
                       title=ui.t("leadership.chart.response"))
             .mark_rect()
             .encode(
-                x=alt.X("month:O", title=ui.t("col.month")),
+                x=alt.X("yearmonth(month_start):O", title=ui.t("col.month"),
+                        axis=alt.Axis(format="%m/%Y", labelAngle=-45)),
                 y=alt.Y("town:N", title=None),
                 color=alt.Color("median_days:Q", title=ui.t("col.median_days"),
                                 scale=alt.Scale(scheme="viridis", reverse=True)),
                 tooltip=[alt.Tooltip("town:N", title=ui.t("col.town")),
-                         alt.Tooltip("month:O", title=ui.t("col.month")),
-                         alt.Tooltip("median_days:Q", title=ui.t("col.median_days"), format=".1f"),
-                         alt.Tooltip("needs:Q", title=ui.t("col.needs"))],
+                         alt.Tooltip("yearmonth(month_start):T", title=ui.t("col.month"),
+                                     format="%m/%Y"),
+                         alt.Tooltip("median_text:N", title=ui.t("col.median_days")),
+                         alt.Tooltip("needs_text:N", title=ui.t("col.needs"))],
             )
         )  # fmt: skip
         charts.show(chart)
@@ -171,25 +181,25 @@ tables = {
 }  # fmt: skip
 
 
-def report() -> bytes:
-    cover = [
-        {"field": ui.t("report.title"), "value": ui.t("page.leadership")},
-        {"field": ui.t("report.made"), "value": ui.t("common.date", date=today)},
-        {"field": ui.t("filter.period"),
-         "value": f"{ui.t('common.date', date=start)}–{ui.t('common.date', date=end)}"},
-        {"field": ui.t("filter.region"),
-         "value": region_names.get(region_id, ui.t("filter.any"))},
-    ]  # fmt: skip
-    sheets = [(ui.t("report.cover"), cover, {"field": "", "value": ""})]
-    for name, (rows, columns) in tables.items():
-        headers = {column: ui.t(f"col.{column}") for column in columns}
-        sheets.append((ui.t(f"report.sheet.{name}"), rows, headers))
-    return to_xlsx(sheets)
+# Built now, in the page run: the download runs later, outside the user's session, where the
+# chosen language is not known.
+period_text = f"{ui.t('common.date', date=start)}–{ui.t('common.date', date=end)}"
+cover = [
+    {"field": ui.t("report.title"), "value": ui.t("page.leadership")},
+    {"field": ui.t("report.made"), "value": ui.t("common.date", date=today)},
+    {"field": ui.t("filter.period"), "value": period_text},
+    {"field": ui.t("filter.region"), "value": region_names.get(region_id, ui.t("filter.any"))},
+]
+cover_headers = {"field": ui.t("report.field"), "value": ui.t("report.value")}
+sheets = [(ui.t("report.cover"), cover, cover_headers)]
+for name, (rows, columns) in tables.items():
+    headers = {column: ui.t(f"col.{column}") for column in columns}
+    sheets.append((ui.t(f"report.sheet.{name}"), rows, headers))
 
 
 st.download_button(
     ui.t("leadership.report"),
-    report,
+    lambda: to_xlsx(sheets),
     f"{ui.t('leadership.report_file')}-{today.isoformat()}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     type="primary",

@@ -71,12 +71,22 @@ def follow_up_status_by_town(
 
 
 def follow_up_status_by_owner(
-    session: Session, user: CurrentUser, *, today: dt.date, due_since: dt.date | None = None
+    session: Session,
+    user: CurrentUser,
+    *,
+    today: dt.date,
+    due_since: dt.date | None = None,
+    region_id: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Per owner: follow-ups open, overdue, done and cancelled."""
+    """Per owner: follow-ups open, overdue, done and cancelled (of companies in the region)."""
     require(user, Action.VIEW_LEADERSHIP)
     stmt = _status_counts(select(User.id, User.full_name.label("owner")), today)
     stmt = stmt.join(User, User.id == FollowUp.owner_id).group_by(User.id, User.full_name)
+    if region_id is not None:
+        stmt = stmt.join(Company, Company.id == FollowUp.company_id).join(
+            Town, Town.id == Company.town_id
+        )
+        stmt = stmt.where(Town.region_id == region_id)
     if due_since is not None:
         stmt = stmt.where(FollowUp.due_on >= due_since)
     return [dict(row) for row in session.execute(stmt.order_by(User.full_name)).mappings()]

@@ -71,12 +71,18 @@ def _interactions(
 def _needs(filters: EngagementFilters, *, companies: bool = True) -> list[ColumnElement[bool]]:
     conditions = [Need.identified_on.between(filters.start, filters.end)]
     if filters.project_ids:
-        linked = exists().where(
-            Interaction.id == Need.interaction_id,
-            Interaction.project_id.in_(filters.project_ids),
-        )
-        conditions.append(or_(Need.addressed_by_project_id.in_(filters.project_ids), linked))
+        conditions.append(_linked_to_projects(filters))
     return conditions + (_companies(filters, Need.company_id) if companies else [])
+
+
+def _linked_to_projects(filters: EngagementFilters) -> ColumnElement[bool]:
+    """A need belongs to the chosen projects when one addressed it or it was found in a
+    contact logged for one."""
+    found_in_their_contacts = exists().where(
+        Interaction.id == Need.interaction_id,
+        Interaction.project_id.in_(filters.project_ids),
+    )
+    return or_(Need.addressed_by_project_id.in_(filters.project_ids), found_in_their_contacts)
 
 
 def _participations(
@@ -94,7 +100,7 @@ def _resolved(filters: EngagementFilters, *, companies: bool = True) -> list[Col
         Need.status.in_((NeedStatus.MET, NeedStatus.NOT_MET)),
     ]
     if filters.project_ids:
-        conditions.append(Need.addressed_by_project_id.in_(filters.project_ids))
+        conditions.append(_linked_to_projects(filters))
     return conditions + (_companies(filters, Need.company_id) if companies else [])
 
 

@@ -37,8 +37,15 @@ def to_csv(rows: Iterable[Mapping[str, Any]], headers: Mapping[str, str]) -> byt
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(headers.values())
     for row in rows:
-        writer.writerow(_cell(row.get(key)) for key in headers)
+        writer.writerow(_csv_cell(row.get(key)) for key in headers)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_cell(value: Any) -> Any:
+    # Finnish Excel reads "3,5" as a number; "3.5" would be text, or even a date.
+    if isinstance(value, float):
+        return f"{value:.10g}".replace(".", ",")
+    return _cell(value)
 
 
 def to_xlsx(sheets: Sequence[tuple[str, Iterable[Mapping[str, Any]], Mapping[str, str]]]) -> bytes:

@@ -236,7 +236,8 @@ def test_the_leadership_report_downloads_with_the_figures_shown(
         fi("report.sheet.response"),
         fi("report.sheet.flagged"),
     ]
-    cover = {row[0]: row[1] for row in sheets[fi("report.cover")] if row[0]}
+    # The first row heads the two columns ("Tieto", "Arvo").
+    cover = {row[0]: row[1] for row in sheets[fi("report.cover")][1:] if row[0]}
     assert cover == {
         fi("report.title"): fi("page.leadership"),
         fi("report.made"): format_date(today, "fi"),
@@ -252,7 +253,9 @@ def test_the_leadership_report_downloads_with_the_figures_shown(
     assert sheets[fi("report.sheet.towns")][1:] == [
         (row["town"], *(row[c] for c in columns)) for row in by_town
     ]
-    owners = follow_up_status_by_owner(demo, user, today=today, due_since=start)
+    owners = follow_up_status_by_owner(
+        demo, user, today=today, due_since=start, region_id=region_id
+    )
     assert sheets[fi("report.sheet.owners")][1:] == [
         (row["owner"], *(row[c] for c in columns)) for row in owners
     ]
@@ -267,14 +270,6 @@ class Unreadable(AssertionError):
     """What the xfail tests below expect: text cut short, or in the wrong language or format."""
 
 
-@pytest.mark.xfail(
-    raises=Unreadable,
-    reason="bug: pages/leadership.py report() translates only when the file is asked for; "
-    "Streamlit runs the deferred callable in a worker thread without the session, so "
-    "ui.language() falls back to 'fi' and an English user's report has Finnish sheet names, "
-    "cover and headers",
-    strict=True,
-)
 def test_an_english_users_report_is_in_english(
     server: str, page: Any, demo_accounts: Accounts, tmp_path: Path, languages_restored: None
 ) -> None:
@@ -297,13 +292,6 @@ def test_an_english_users_report_is_in_english(
         raise Unreadable(f"sheets {list(sheets)[:2]} instead of {expected}")
 
 
-@pytest.mark.xfail(
-    raises=Unreadable,
-    reason="bug: pages/leadership.py formats the response-time tooltip with Vega's "
-    "format='.1f', which uses Vega's default en-US locale: the Finnish page shows "
-    "'Mediaani, pv 24.0' (and the month as 2026-09) instead of '24,0'",
-    strict=True,
-)
 def test_the_response_time_tooltip_uses_a_decimal_comma(
     server: str, page: Any, demo_accounts: Accounts, demo: Session
 ) -> None:
@@ -336,13 +324,6 @@ def test_the_response_time_tooltip_uses_a_decimal_comma(
         raise Unreadable(f"median shown as {median!r}")
 
 
-@pytest.mark.xfail(
-    raises=Unreadable,
-    reason="bug: pages/engagement.py (funnel) and pages/leadership.py (overdue ageing) give "
-    "Altair titles longer than their column; Vega cuts them with an ellipsis at 1400 px "
-    "('Erääntyneet jatkotoimenpiteet iän …', 'Yrityspolku: … → tarve …')",
-    strict=True,
-)
 def test_every_chart_title_is_drawn_in_full(
     server: str, page: Any, demo_accounts: Accounts
 ) -> None:

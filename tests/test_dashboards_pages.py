@@ -152,7 +152,8 @@ def same(cell: Any, text: str) -> bool:
         return text == ""
     if isinstance(cell, int | float):
         # The workbook keeps 15 significant digits, Python's text 17.
-        return math.isclose(float(text), cell, rel_tol=1e-14)
+        # Decimals are written with a comma, as Finnish Excel reads them.
+        return math.isclose(float(text.replace(",", ".")), cell, rel_tol=1e-9)
     return str(cell) == text
 
 
@@ -501,13 +502,6 @@ def test_every_engagement_chart_downloads_as_csv_and_xlsx(
     ]
 
 
-@pytest.mark.xfail(
-    reason="bug: pages/engagement.py downloads the town comparison from data['towns'], whose "
-    "met_share is a fraction (0.6666666666666666), under the header 'Täyttyneiden osuus, %' "
-    "while the table shows 67; services/exports.to_csv also writes it with a decimal point, "
-    "which Finnish Excel does not read as a number (and 1.0 as a date)",
-    strict=True,
-)
 def test_the_town_comparison_download_holds_the_shares_shown(
     app: AppTest, media: list[MediaFileManager], demo_accounts: Accounts
 ) -> None:
@@ -533,12 +527,6 @@ def test_the_town_comparison_download_holds_the_shares_shown(
         assert "." not in text, (town, text)
 
 
-@pytest.mark.xfail(
-    reason="bug: pages/engagement.py downloads the feedback distribution with the column "
-    "'score', so the CSV/XLSX header is col.score ('Tarvevastaavuus', the need-fit score) "
-    "instead of the chart's col.feedback_score ('Palaute (1–5)')",
-    strict=True,
-)
 def test_the_feedback_download_is_headed_like_its_chart(
     app: AppTest, media: list[MediaFileManager], demo_accounts: Accounts
 ) -> None:
@@ -710,7 +698,8 @@ def test_the_leadership_report_holds_the_figures_shown(
         fi("report.sheet.response"),
         fi("report.sheet.flagged"),
     ]
-    cover = {row[0]: row[1] for row in sheets[fi("report.cover")] if row[0]}
+    # The first row heads the two columns ("Tieto", "Arvo").
+    cover = {row[0]: row[1] for row in sheets[fi("report.cover")][1:] if row[0]}
     assert cover == {
         fi("report.title"): fi("page.leadership"),
         fi("report.made"): format_date(today, "fi"),
@@ -726,7 +715,9 @@ def test_the_leadership_report_holds_the_figures_shown(
         (fi("col.town"), *(fi(f"col.{c}") for c in columns)),
         *((row["town"], *(row[c] for c in columns)) for row in by_town),
     ]
-    owners = follow_up_status_by_owner(demo, user, today=today, due_since=start)
+    owners = follow_up_status_by_owner(
+        demo, user, today=today, due_since=start, region_id=region_id
+    )
     assert sheets[fi("report.sheet.owners")][1:] == [
         (row["owner"], *(row[c] for c in columns)) for row in owners
     ]
@@ -752,13 +743,6 @@ def test_the_leadership_report_holds_the_figures_shown(
         assert shown[fi(f"col.{column}")][0] == format_number(total, "fi")
 
 
-@pytest.mark.xfail(
-    reason="bug: pages/leadership.py report() translates (cover, sheet names, headers) only "
-    "when the file is asked for; Streamlit runs a deferred download callable outside the "
-    "script run, where st.session_state is empty, so ui.language() is 'fi' and an English "
-    "user gets Finnish sheets and headers (with English flag names and ageing labels)",
-    strict=True,
-)
 def test_the_leadership_report_is_in_the_users_language(
     app: AppTest,
     media: list[MediaFileManager],
@@ -776,13 +760,6 @@ def test_the_leadership_report_is_in_the_users_language(
     assert sheets[translate("report.sheet.towns", "en")][0][0] == translate("col.town", "en")
 
 
-@pytest.mark.xfail(
-    reason="bug: pages/leadership.py passes the region to follow_up_status_by_town, "
-    "overdue_ageing and response_times but not to follow_up_status_by_owner (which has no "
-    "region parameter), so with a region chosen the by-owner table and the report's owner "
-    "sheet count every region's follow-ups",
-    strict=True,
-)
 def test_the_region_filter_applies_to_the_owner_table(
     app: AppTest, media: list[MediaFileManager], demo_accounts: Accounts, demo: Session
 ) -> None:

@@ -439,13 +439,6 @@ def test_project_filter_met_share_of_needs_addressed_by_the_project(
     assert p1["needs_met"] == 2
 
 
-@pytest.mark.xfail(
-    reason="bug: services/engagement.py _resolved() links needs to the chosen projects only "
-    "through Need.addressed_by_project_id, while _needs() (and the issue: 'needs found in "
-    "those contacts or addressed by them') also counts needs found in the projects' contacts; "
-    "so the met share with projects chosen leaves out needs found in a project's contact",
-    strict=True,
-)
 def test_project_filter_met_share_counts_needs_found_in_the_projects_contacts(
     session: Session, world: SimpleNamespace
 ) -> None:

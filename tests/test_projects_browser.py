@@ -198,13 +198,6 @@ def sign_in_to_the_list(page: Any, server: str) -> None:
     wait_for_content(page)
 
 
-@pytest.mark.xfail(
-    reason="bug: after 'Takaisin hankkeisiin' the browser URL keeps ?project=<id> "
-    "(pages/_project.py back(): st.page_link to the page already shown leaves the query "
-    "string), so the rerun that choosing another row causes sends the old id and the old "
-    "project opens again; a button that clears st.query_params and reruns fixes it",
-    strict=True,
-)
 def test_back_to_the_list_and_another_project_opens_that_project(
     server: str, page: Any, demo_database_url: str, demo_accounts: dict[str, dict[str, Any]]
 ) -> None:
