@@ -149,8 +149,9 @@ for column, name in zip(
         )
     else:
         shown = ui.number(value)
-        change = None if previous is None else ui.number(value - previous)
-        if previous and change is not None and value >= previous:
+        # No change shows no arrow; a rise gets its plus sign.
+        change = None if previous in (None, value) else ui.number(value - previous)
+        if change is not None and value > previous:
             change = "+" + change
     column.metric(ui.t(f"col.{name}"), shown, change, help=ui.t(f"engagement.help.{name}"))
 
@@ -265,7 +266,7 @@ with right:
                         axis=alt.Axis(labelExpr=SPACED)),
                 color=alt.Color("role_name:N", title=ui.t("col.role"),
                                 scale=alt.Scale(range=charts.SERIES_COLOURS),
-                                legend=alt.Legend(orient="bottom")),
+                                legend=alt.Legend(orient="bottom", columns=2)),
                 tooltip=[alt.Tooltip("project:N", title=ui.t("col.project")),
                          alt.Tooltip("role_name:N", title=ui.t("col.role")),
                          alt.Tooltip("participations:Q", title=ui.t("col.participations"))],
