@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, exists, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.enums import TOL_SECTIONS, NeedStatus, SizeClass, size_class_for_staff
@@ -46,7 +46,11 @@ def search_companies(
         size_class=size_class,
         has_open_needs=has_open_needs,
     )
-    return paginate(session, stmt, page=page, page_size=page_size)
+    # Counted on the companies alone: with the join the planner walks towns first, slowly.
+    count = select(func.count()).select_from(Company)
+    if stmt.whereclause is not None:
+        count = count.where(stmt.whereclause)
+    return paginate(session, stmt, page=page, page_size=page_size, count=count)
 
 
 def export_companies(
@@ -89,7 +93,6 @@ def _company_query(
         Company.staff_count,
         Company.is_active,
     ).join(Town, Town.id == Company.town_id)
-    order: list[Any] = [Company.name_key, Company.id]
     text = query.strip()
     digits = re.sub(r"[ -]", "", text)
     if re.fullmatch(r"[0-9]{1,8}", digits):
@@ -99,9 +102,8 @@ def _company_query(
         name_matches = Company.name_key.contains(key, autoescape=True)
         towns = _towns_named(session, key)
         if towns:
-            # Typing a town's name also finds the companies of that town, after the names.
+            # Typing a town's name also finds the companies of that town.
             stmt = stmt.where(or_(name_matches, Company.town_id.in_(towns)))
-            order.insert(0, case((name_matches, 0), else_=1))
         else:
             stmt = stmt.where(name_matches)
     if town_id is not None:
@@ -114,7 +116,7 @@ def _company_query(
         stmt = stmt.where(
             exists().where(Need.company_id == Company.id, Need.status.in_(OPEN_NEED_STATUSES))
         )
-    return stmt.order_by(*order)
+    return stmt.order_by(Company.name_key, Company.id)
 
 
 def _business_id_prefix(digits: str) -> ColumnElement[bool]:

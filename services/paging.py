@@ -32,17 +32,21 @@ def paginate(
     *,
     page: int = 1,
     page_size: int | None = DEFAULT_PAGE_SIZE,
+    count: Select[Any] | None = None,
 ) -> Page:
     """Run `stmt` for one page (1-based); the total counts every matching row.
 
-    `page_size=None` gives every row (up to EXPORT_LIMIT), for a download.
+    `page_size=None` gives every row (up to EXPORT_LIMIT), for a download. `count` is a
+    cheaper query for the total, when there is one.
     """
     if page_size is None:
         rows = session.execute(stmt.limit(EXPORT_LIMIT)).mappings()
         found = [dict(row) for row in rows]
         return Page(rows=found, total=len(found), page=1, page_size=max(1, len(found)))
     page_size = min(max(1, page_size), MAX_PAGE_SIZE)
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    if count is None:
+        count = select(func.count()).select_from(stmt.order_by(None).subquery())
+    total = session.scalar(count) or 0
     page = min(max(1, page), max(1, -(-total // page_size)))
     rows = session.execute(stmt.limit(page_size).offset((page - 1) * page_size)).mappings()
     return Page(rows=[dict(row) for row in rows], total=total, page=page, page_size=page_size)
