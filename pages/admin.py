@@ -9,7 +9,9 @@ from db.enums import AuditAction, Role
 from pages import _ui as ui
 from services import reference
 from services.audit import describe, list_events
+from services.auth import CurrentUser
 from services.errors import DomainError
+from services.paging import Page
 from services.privacy import (
     erase_person,
     erase_stale_contact_persons,
@@ -38,6 +40,13 @@ town_names = {option.id: option.label for option in towns}
 users_tab, audit_tab, privacy_tab, settings_tab = st.tabs(
     [ui.t("admin.users"), ui.t("admin.audit"), ui.t("admin.privacy"), ui.t("admin.settings")]
 )
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def stale_page(today: dt.date, page: int, version: int, _user: CurrentUser) -> Page:
+    """One page of contact persons past retention; the check runs over every person."""
+    with ui.transaction() as session:
+        return stale_contact_persons(session, _user, today=today, page=page)
 
 
 def user_form(key: str, details: dict | None = None) -> None:  # type: ignore[type-arg]
@@ -210,8 +219,8 @@ with privacy_tab:
             st.rerun()
 
     st.markdown(f"**{ui.t('admin.retention')}**")
+    stale = stale_page(today, ui.current_page("stale"), ui.data_version(), user)
     with ui.transaction() as session:
-        stale = stale_contact_persons(session, user, today=today, page=ui.current_page("stale"))
         years = int(current_settings(session)["retention.years"])
     st.caption(ui.t("admin.retention_help", years=years, count=stale.total))
     ui.table(stale.rows, ["id", "first_name", "last_name", "company", "last_contact"])
