@@ -1935,10 +1935,15 @@ def seed(
         seeder.run(conn)
         if conn.dialect.name == "postgresql":
             _reset_sequences(conn)
-    # Fresh statistics, so the query planner picks the covering indexes for the new volumes.
-    with engine.connect() as conn:
-        conn.exec_driver_sql("ANALYZE")
-        conn.commit()
+    # Fresh statistics, so the query planner picks the covering indexes for the new volumes;
+    # on PostgreSQL VACUUM also marks the pages visible, which index-only scans need.
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+    else:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
     return SeedReport(
         scale=scale,
         seed=seed,
