@@ -147,6 +147,8 @@ def export_section() -> None:
     with c2:
         section = ui.select_section("export.section")
     columns = ["business_id", "name", "town", "industry_section", "size_class", "staff_count"]
+    # The file holds every field the import reads back.
+    file_columns = [*columns, "industry_code", "website", "is_active"]
     with ui.transaction() as session:
         preview = search_companies(
             session, user, town_id=town_id, industry_section=section,
@@ -164,9 +166,11 @@ def export_section() -> None:
             rows = export_companies(session, user, town_id=town_id, industry_section=section)
         for row in rows:
             row["size_class"] = sizes.get(row["size_class"], row["size_class"])
+            row["is_active"] = yes if row["is_active"] else no
         return rows
 
-    headers = {column: ui.t(f"col.{column}") for column in columns}
+    headers = {column: ui.t(f"col.{column}") for column in file_columns}
+    yes, no = ui.t("common.yes"), ui.t("common.no")
     ui.download_buttons(
         ui.t("export.companies_file"),
         lambda: to_csv(export_rows(), headers),

@@ -98,6 +98,10 @@ def _audit_changes(session: Session, _context: object) -> None:
 
     def add(obj: object, action: AuditAction, changes: dict[str, Any]) -> None:
         if isinstance(obj, Base) and not isinstance(obj, AuditEvent) and changes:
+            if getattr(obj, "id", None) is None:
+                # A record keyed by something else (a setting's key): say which one.
+                key = inspect(obj).identity or ()
+                changes = {"record": {"new": "/".join(str(part) for part in key)}, **changes}
             rows.append(
                 {
                     "occurred_at": now,
@@ -122,6 +126,11 @@ def _audit_changes(session: Session, _context: object) -> None:
 def _values(obj: object, *, side: str) -> dict[str, Any]:
     state = inspect(obj)
     values: dict[str, Any] = {}
+    for relationship in state.mapper.relationships:
+        if relationship.secondary is not None and side == "new":
+            linked = sorted(item.id for item in getattr(obj, relationship.key))
+            if linked:
+                values[relationship.key] = {"added": linked, "removed": []}
     for column in state.mapper.column_attrs:
         if column.key in IGNORED_FIELDS:
             continue

@@ -45,6 +45,7 @@ from db.models import (
 from services.audit import acting_as
 from services.auth import CurrentUser
 from services.errors import ValidationError
+from services.exports import FORMULA_PREFIXES
 from services.permissions import Action, require
 from services.validation import (
     clean_email,
@@ -70,7 +71,7 @@ FIELDS: dict[str, dict[str, tuple[bool, tuple[str, ...]]]] = {
         ),
         "industry_code": (
             False,
-            ("toimiala", "toimialakoodi", "tol", "tol 2008", "industry", "industry code"),
+            ("toimialakoodi", "tol", "tol 2008", "industry code", "toimiala", "industry"),
         ),
         "staff_count": (
             False,
@@ -78,6 +79,7 @@ FIELDS: dict[str, dict[str, tuple[bool, tuple[str, ...]]]] = {
         ),
         "size_class": (False, ("kokoluokka", "koko", "size", "size class")),
         "website": (False, ("www", "kotisivu", "verkkosivut", "website", "web")),
+        "is_active": (False, ("toiminnassa", "aktiivinen", "active")),
     },
     "contact_persons": {
         "business_id": (True, ("y-tunnus", "ytunnus", "business id", "business_id")),
@@ -122,6 +124,7 @@ SIZE_WORDS = {
     "pieni": SizeClass.SMALL, "pienyritys": SizeClass.SMALL, "small": SizeClass.SMALL,
     "keskisuuri": SizeClass.MEDIUM, "medium": SizeClass.MEDIUM,
     "suuri": SizeClass.LARGE, "suuryritys": SizeClass.LARGE, "large": SizeClass.LARGE,
+    "keskisuuri yritys": SizeClass.MEDIUM, "medium-sized": SizeClass.MEDIUM,
 }  # fmt: skip
 ACTIVITY_WORDS = {
     "tapahtuma": ActivityType.EVENT,
@@ -154,6 +157,7 @@ NEED_MET_WORDS = {
     "osittain": NeedMet.PARTLY, "partly": NeedMet.PARTLY,
     "ei": NeedMet.NO, "no": NeedMet.NO, "e": NeedMet.NO,
 }  # fmt: skip
+ACTIVE_WORDS = {"kylla": True, "yes": True, "1": True, "ei": False, "no": False, "0": False}
 DATE_FORMATS = ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y")
 
 
@@ -164,6 +168,10 @@ class Table:
     headers: list[str]
     rows: list[dict[str, str]]
     first_row_number: int = 2  # the header is row 1
+    numbers: list[int] | None = None  # each row's number in the file, when lines were skipped
+
+    def number(self, index: int) -> int:
+        return self.numbers[index] if self.numbers else self.first_row_number + index
 
 
 @dataclass(frozen=True)
@@ -223,6 +231,9 @@ def read_file(data: bytes, filename: str) -> Table:
 
 
 def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        # UTF-16 ("Unicode text" in Excel) or binary: not what the import reads.
+        raise ValidationError("error.import.encoding")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -246,7 +257,11 @@ def _read_csv(data: bytes) -> Table:
     first_line = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    return _table(list(reader))
+    try:
+        return _table(list(reader))
+    except csv.Error:
+        # A cell over the csv module's limit, or a quote left open over many lines.
+        raise ValidationError("error.import.csv") from None
 
 
 def _read_xlsx(data: bytes) -> Table:
@@ -274,19 +289,24 @@ def _cell_text(value: Any) -> str:
 
 
 def _table(lines: list[list[str]]) -> Table:
-    lines = [line for line in lines if any(str(cell).strip() for cell in line)]
-    if not lines:
+    # Row numbers as the user sees them in the spreadsheet, blank lines counted.
+    numbered = [(number, line) for number, line in enumerate(lines, start=1)
+                if any(str(cell).strip() for cell in line)]  # fmt: skip
+    if not numbered:
         raise ValidationError("error.import.empty")
-    headers = [str(cell).strip() for cell in lines[0]]
+    header_number, header_line = numbered[0]
+    headers = [str(cell).strip() for cell in header_line]
     named = [header for header in headers if header]
     if not named or len(set(named)) != len(named):
         raise ValidationError("error.import.headers")
-    rows = [
-        {header: (line[index].strip() if index < len(line) else "")
-         for index, header in enumerate(headers) if header}
-        for line in lines[1:]
-    ]  # fmt: skip
-    return Table(headers=[h for h in headers if h], rows=rows)
+    rows, numbers = [], []
+    for number, line in numbered[1:]:
+        rows.append(
+            {header: (line[index].strip() if index < len(line) else "")
+             for index, header in enumerate(headers) if header}
+        )  # fmt: skip
+        numbers.append(number)
+    return Table(headers=named, rows=rows, first_row_number=header_number + 1, numbers=numbers)
 
 
 def _read_ytj(data: bytes) -> Table:
@@ -304,14 +324,21 @@ def _read_ytj(data: bytes) -> Table:
             continue
         rows.append(
             {
-                "business_id": str((company.get("businessId") or {}).get("value") or ""),
+                "business_id": _ytj_field(company.get("businessId"), "value"),
                 "name": _ytj_name(company.get("names") or []),
                 "town": _ytj_town(company.get("addresses") or []),
-                "industry_code": str((company.get("mainBusinessLine") or {}).get("type") or ""),
-                "website": str((company.get("website") or {}).get("url") or ""),
+                "industry_code": _ytj_field(company.get("mainBusinessLine"), "type"),
+                "website": _ytj_field(company.get("website"), "url"),
             }
         )
     return Table(headers=list(FIELDS["companies"]), rows=rows, first_row_number=1)
+
+
+def _ytj_field(value: Any, key: str) -> str:
+    """A field that YTJ v3 nests ({"value": ...}) and older files give as plain text."""
+    if isinstance(value, dict):
+        value = value.get(key)
+    return "" if value is None or isinstance(value, dict | list) else str(value)
 
 
 def _ytj_name(names: list[Any]) -> str:
@@ -371,7 +398,7 @@ def check_rows(
     check = _CHECKS[entity]
     seen: set[Any] = set()
     for offset, raw in enumerate(table.rows):
-        number = table.first_row_number + offset
+        number = table.number(offset)
         cells = {name: raw.get(column, "") if column else "" for name, column in mapping.items()}
         problems: list[Problem] = []
 
@@ -438,10 +465,18 @@ Report = Callable[..., None]
 def _text(cells: Mapping[str, str], name: str, report: Report, *, max_length: int,
           required: bool = False) -> str | None:  # fmt: skip
     try:
-        return clean_text(cells.get(name, ""), field=name, max_length=max_length, required=required)
+        return clean_text(_unguarded(cells.get(name, "")), field=name, max_length=max_length,
+                          required=required)  # fmt: skip
     except ValidationError as error:
         report(name, error.key, **error.params)
         return None
+
+
+def _unguarded(text: str) -> str:
+    """Undo the apostrophe our exports put before text that would start a formula."""
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
+        return text[1:]
+    return text
 
 
 def _date(cells: Mapping[str, str], name: str, report: Report) -> dt.date | None:
@@ -509,8 +544,16 @@ def _check_company(cells: Mapping[str, str], lookups: _Lookups, report: Report) 
         else:
             report("staff_count", "error.staff_count.invalid")
     size = _word(cells, "size_class", SIZE_WORDS, report)
-    size = size or (size_class_for_staff(staff) if staff is not None else SizeClass.MICRO)
+    # Unknown when neither a size nor a staff count is given: a new company counts as micro,
+    # a known one keeps its size (see _import_companies).
+    size = size or (size_class_for_staff(staff) if staff is not None else None)
     website = _text(cells, "website", report, max_length=300)
+    active_text = search_key(cells.get("is_active", "")).strip()
+    is_active = None
+    if active_text:
+        is_active = ACTIVE_WORDS.get(active_text)
+        if is_active is None:
+            report("is_active", "error.import.value", value=cells.get("is_active", ""))
     return {
         "_unique": business_id,
         "business_id": business_id,
@@ -522,6 +565,7 @@ def _check_company(cells: Mapping[str, str], lookups: _Lookups, report: Report) 
         "staff_count": staff,
         "size_class": size,
         "website": website,
+        "is_active": is_active,
     }
 
 
@@ -689,6 +733,8 @@ def _import_companies(
         values = _columns(row)
         company = existing.get(row["business_id"])
         if company is None:
+            values["size_class"] = values["size_class"] or SizeClass.MICRO
+            values["is_active"] = True if values["is_active"] is None else values["is_active"]
             session.add(Company(**values))
             created += 1
         elif update_existing:

@@ -94,7 +94,8 @@ def _name_pattern(person: ContactPerson) -> re.Pattern[str] | None:
     names = [re.escape(part.strip()) for part in parts if part and len(part.strip()) >= 2]
     if not names:
         return None
-    return re.compile(r"(?<!\w)(" + "|".join(names) + r")(?!\w)", re.IGNORECASE)
+    # Finnish inflects names with endings ("Päivin", "Päiville"): those go with the name.
+    return re.compile(r"(?<!\w)(" + "|".join(names) + r")\w*", re.IGNORECASE)
 
 
 def _redact(text: str | None, pattern: re.Pattern[str]) -> str | None:
@@ -169,10 +170,18 @@ def _redact_audit_trail(session: Session, person: ContactPerson, pattern: re.Pat
             for model in (Interaction, Need, FollowUp, Referral, Participation)
         ],
     )
-    for event_id, changes in session.execute(
-        select(AuditEvent.id, AuditEvent.changes).where(related, AuditEvent.changes.is_not(None))
+    for event_id, entity, changes in session.execute(
+        select(AuditEvent.id, AuditEvent.entity, AuditEvent.changes).where(
+            related, AuditEvent.changes.is_not(None)
+        )
     ).all():
-        redacted = _redact_json(changes, pattern)
+        if changes is None:  # a JSON null: nothing to redact
+            continue
+        # The person's own events may hold earlier names, emails and phones: none are kept.
+        if entity == "contact_persons":
+            redacted = {"erased": True} if changes != {"erased": True} else changes
+        else:
+            redacted = _redact_json(changes, pattern)
         if redacted != changes:
             session.execute(
                 update(AuditEvent)
@@ -194,7 +203,10 @@ def _redact_json(value: Any, pattern: re.Pattern[str]) -> Any:
 
 def _stale_condition(session: Session, today: dt.date) -> Any:
     years = int(current_settings(session)["retention.years"])
-    cutoff = today.replace(year=today.year - years)
+    try:
+        cutoff = today.replace(year=today.year - years)
+    except ValueError:  # 29 February, in a year without one
+        cutoff = today.replace(year=today.year - years, day=28)
     recent = exists().where(
         Interaction.contact_person_id == ContactPerson.id, Interaction.occurred_on >= cutoff
     )

@@ -431,12 +431,6 @@ def test_settings_changes(session: Session, world: W) -> None:
     assert updated["user_id"] == world.admin.id
 
 
-@pytest.mark.xfail(
-    reason="bug: services/audit.py records entity_id as getattr(obj, 'id', None) and, for an "
-    "update, only the changed columns; settings are keyed by `key` (no id), so an updated "
-    "setting's event has entity_id None and no key: the trail cannot say which setting changed",
-    strict=True,
-)
 def test_an_updated_settings_event_says_which_setting(session: Session, world: W) -> None:
     settings.update_settings(
         session, world.admin, {"retention.years": 3, "session.idle_minutes": 30}
@@ -520,12 +514,6 @@ def test_users_created_edited_disabled_and_given_a_new_password(session: Session
     assert audit.describe(reset["changes"]) == "password_hash: ***"
 
 
-@pytest.mark.xfail(
-    reason="bug: services/audit.py _values (used for creates) records only columns, not "
-    "many-to-many links: the home towns a new user is given, and a new project's towns and "
-    "categories, are missing from the creating event (updates record them as added/removed)",
-    strict=True,
-)
 def test_a_created_users_home_towns_are_recorded(session: Session, world: W) -> None:
     mark = last_event_id(session)
     users.create_user(
@@ -824,12 +812,6 @@ def test_describe_reads_each_kind_of_change() -> None:
     )
 
 
-@pytest.mark.xfail(
-    reason="bug: services/exports.py full_export_zip records its EXPORT event with entity 'all', "
-    "which has no `entity.all` message: the admin page's audit trail (pages/admin.py, "
-    "ui.t(f'entity.{entity}')) shows the raw key 'entity.all'",
-    strict=True,
-)
 def test_every_entity_in_the_trail_has_a_name_in_both_languages(session: Session, world: W) -> None:
     companies.create_company(session, world.advisor, company_input(world))
     exports.full_export_zip(session, world.admin)

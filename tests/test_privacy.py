@@ -231,12 +231,6 @@ def test_an_export_after_erasure_holds_nothing_personal(session: Session, world:
     assert len(data["contacts"]) == 1
 
 
-@pytest.mark.xfail(
-    reason="bug: services/privacy.py _name_pattern matches the name only as a whole word "
-    r"(`(?!\w)` after it), so Finnish inflected forms that contain it (Päivin, Päiville: "
-    "genitive, allative) are left in contact summaries and the audit trail after erasure",
-    strict=True,
-)
 def test_erasure_also_removes_inflected_forms_of_the_name(session: Session, world: W) -> None:
     person = contact_persons.add_contact_person(
         session, world.advisor, world.home.id, ContactPersonInput(FIRST, LAST)
@@ -257,12 +251,6 @@ def test_erasure_also_removes_inflected_forms_of_the_name(session: Session, worl
     assert traces(session, FIRST, LAST) == []
 
 
-@pytest.mark.xfail(
-    reason="bug: services/privacy.py redacts only the person's current name, email and phone; "
-    "earlier values kept as `old` in the audit trail's UPDATE events (a changed surname, email "
-    "or phone) survive erasure; the person's own events should be redacted whole",
-    strict=True,
-)
 def test_erasure_also_removes_the_persons_earlier_details(session: Session, world: W) -> None:
     person = contact_persons.add_contact_person(
         session,
@@ -490,12 +478,6 @@ def test_erasing_everyone_past_the_period(
     assert privacy.erase_stale_contact_persons(session, world.admin, today=TODAY) == 0
 
 
-@pytest.mark.xfail(
-    reason="bug: services/privacy.py _stale_condition computes the cut-off with "
-    "today.replace(year=today.year - years), which raises ValueError on 29 February (the admin "
-    "page calls it with date.today()); use 28 February in that case",
-    strict=True,
-)
 def test_the_retention_list_works_on_a_leap_day(session: Session, world: W) -> None:
     settings.update_settings(session, world.admin, {"retention.years": 3})
     assert privacy.stale_contact_persons(session, world.admin, today=dt.date(2028, 2, 29)).total
