@@ -71,8 +71,9 @@ FIELDS: dict[str, dict[str, tuple[bool, tuple[str, ...]]]] = {
         ),
         "industry_code": (
             False,
-            ("toimialakoodi", "tol", "tol 2008", "industry code", "toimiala", "industry"),
+            ("toimialakoodi", "tol", "tol 2008", "industry code"),
         ),
+        "industry_section": (False, ("toimiala", "industry", "industry section", "toimialaluokka")),
         "staff_count": (
             False,
             ("henkilosto", "henkilokunta", "tyontekijat", "staff", "employees", "staff count"),
@@ -529,13 +530,7 @@ def _check_company(cells: Mapping[str, str], lookups: _Lookups, report: Report) 
     town_id = lookups.towns.get(search_key(town_text))
     if town_id is None:
         report("town", "error.import.unknown_town", value=town_text)
-    code = re.sub(r"[^0-9]", "", cells.get("industry_code", ""))[:5] or None
-    section = None
-    raw_code = cells.get("industry_code", "").strip().upper()
-    if raw_code[:1] in TOL_SECTIONS and not raw_code[:1].isdigit():
-        section, code = raw_code[:1], None
-    elif code is not None:
-        section = _section_for(code)
+    code, section = _industry(cells.get("industry_code", ""), cells.get("industry_section", ""))
     staff_text = cells.get("staff_count", "").strip().replace(" ", "")
     staff = None
     if staff_text:
@@ -567,6 +562,23 @@ def _check_company(cells: Mapping[str, str], lookups: _Lookups, report: Report) 
         "website": website,
         "is_active": is_active,
     }
+
+
+def _industry(code_text: str, section_text: str) -> tuple[str | None, str | None]:
+    """The TOL code and section from whichever columns hold them: a "Toimiala" column may
+    hold a section letter ("C", "C Teollisuus") or a code ("25110")."""
+    code = None
+    section = None
+    for text in (code_text.strip(), section_text.strip()):
+        if not text:
+            continue
+        if text[0].isdigit():
+            code = code or re.sub(r"[^0-9]", "", text)[:5] or None
+        elif text[0].upper() in TOL_SECTIONS and (len(text) == 1 or not text[1].isalpha()):
+            section = section or text[0].upper()
+    if section is None and code is not None:
+        section = _section_for(code)
+    return code, section
 
 
 def _section_for(code: str) -> str | None:
