@@ -83,6 +83,14 @@ with listing:
         select_key=ui.selection_key("projects.table"),
     )  # fmt: skip
     ui.pager("projects", result)
+    ui.list_downloads(
+        ui.t("file.projects"),
+        lambda: result.rows,
+        ["name", "score", "flags", "kind", "starts_on", "ends_on", "manager", "companies",
+         "participations", "towns"],
+        enums={"kind": "project_kind"},
+        key="projects.download",
+    )  # fmt: skip
     if chosen is not None:
         ui.clear_selection("projects.table")
         st.switch_page("pages/projects.py", query_params={"project": str(chosen["id"])})
@@ -108,6 +116,12 @@ with unserved:
         ["town", "category", "needs", "companies"],
         raw=("needs", "companies"),
         empty_key="projects.no_unserved",
+    )
+    ui.list_downloads(
+        ui.t("file.unserved"),
+        lambda: rows,
+        ["town", "category", "needs", "companies"],
+        key="unserved.download",
     )
     if unserved_town is not None and rows:
         names = {row["category_id"]: row["category"] for row in rows}

@@ -69,6 +69,8 @@ MESSAGES: dict[str, str] = {
     "export.companies": "Company register",
     "export.companies_file": "companies",
     "export.preview": "{total} companies match the filters.",
+    "file.projects": "projects",
+    "file.unserved": "unserved-needs",
     "file.needs": "needs",
     "file.follow_ups": "follow-ups",
     "export.csv": "Download CSV",

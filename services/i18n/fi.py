@@ -69,6 +69,8 @@ MESSAGES: dict[str, str] = {
     "export.companies": "Yritysrekisteri",
     "export.companies_file": "yritykset",
     "export.preview": "{total} yritystä vastaa valintoja.",
+    "file.projects": "hankkeet",
+    "file.unserved": "kattamattomat-tarpeet",
     "file.needs": "tarpeet",
     "file.follow_ups": "jatkotoimenpiteet",
     "export.csv": "Lataa CSV",
