@@ -44,6 +44,9 @@ def _sqlite_engine(url: str, **kwargs: object) -> Engine:
     def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
         # Let SQLAlchemy, not the driver, decide when transactions begin.
         dbapi_connection.isolation_level = None
+        # SQLite's own lower() folds only ASCII letters; ILIKE compiles to lower() LIKE lower(),
+        # so a Unicode-aware lower() makes "KÄRKKÄINEN" find "Kärkkäinen".
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -60,6 +63,10 @@ def _sqlite_engine(url: str, **kwargs: object) -> Engine:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 def make_session_factory(engine: Engine, *, for_reading: bool = False) -> sessionmaker[Session]:

@@ -218,10 +218,17 @@ def company_history(
         require_town(user, Action.EDIT_COMPANY, company.town_id)
     related = [and_(AuditEvent.entity == "companies", AuditEvent.entity_id == company_id)]
     for model in (ContactPerson, Interaction, Need, FollowUp, Referral):
+        # The company's records now, and those deleted since (their deletion names the company).
+        removed = select(AuditEvent.entity_id).where(
+            AuditEvent.entity == model.__tablename__,
+            AuditEvent.action == AuditAction.DELETE,
+            AuditEvent.changes["company_id"]["old"].as_integer() == company_id,
+        )
+        current = select(model.id).where(model.company_id == company_id)
         related.append(
             and_(
                 AuditEvent.entity == model.__tablename__,
-                AuditEvent.entity_id.in_(select(model.id).where(model.company_id == company_id)),
+                or_(AuditEvent.entity_id.in_(current), AuditEvent.entity_id.in_(removed)),
             )
         )
     stmt = _events_query().where(or_(*related))

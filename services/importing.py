@@ -319,6 +319,10 @@ def _read_ytj(data: bytes) -> Table:
     companies = document.get("companies") if isinstance(document, dict) else document
     if not isinstance(companies, list):
         raise ValidationError("error.import.json")
+    if companies and not any(isinstance(c, dict) and isinstance(c.get("names"), list)
+                             for c in companies):  # fmt: skip
+        # Not the v3 shape (names as a list of dated names): an older or another API.
+        raise ValidationError("error.import.json")
     rows = []
     for company in companies:
         if not isinstance(company, dict):

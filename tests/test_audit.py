@@ -775,12 +775,6 @@ def test_who_may_read_a_companys_history(session: Session, world: W) -> None:
     assert audit.company_history(session, loimaa, world.away.id).total == 1
 
 
-@pytest.mark.xfail(
-    reason="bug: services/audit.py company_history finds contact persons' (and other records') "
-    "events by `entity_id IN (ids of the company's current rows)`; once a contact person is "
-    "removed, their creation and removal vanish from the company's history",
-    strict=True,
-)
 def test_a_removed_contact_person_stays_in_the_companys_history(session: Session, world: W) -> None:
     person = contact_persons.add_contact_person(
         session, world.advisor, world.home.id, ContactPersonInput("Poistuva", "Henkilö")

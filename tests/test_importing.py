@@ -607,12 +607,6 @@ def test_a_csv_with_a_huge_cell_gives_a_clear_report(data: bytes) -> None:
         importing.read_file(data, "iso-solu.csv")
 
 
-@pytest.mark.xfail(
-    reason="bug: services/importing.py _read_ytj calls .get() on businessId, mainBusinessLine "
-    "and website: JSON whose businessId is a plain string (the older YTJ v1 API's shape) raises "
-    "AttributeError instead of error.import.json or a per-row problem",
-    strict=True,
-)
 def test_a_json_file_of_another_shape_gives_a_clear_report() -> None:
     v1 = {"results": [], "companies": [{"businessId": "1234567-8", "name": "Vanha Rajapinta Oy"}]}
     with pytest.raises(ValidationError):

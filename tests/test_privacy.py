@@ -338,19 +338,7 @@ def test_finding_a_person_for_a_subject_request(session: Session, world: W) -> N
     assert story.person.id not in found("Kotikylän")
 
 
-def test_finding_a_person_whatever_the_case_of_finnish_letters(
-    session: Session, world: W, request: pytest.FixtureRequest
-) -> None:
-    if session.get_bind().dialect.name == "sqlite":
-        request.applymarker(
-            pytest.mark.xfail(
-                reason="bug (SQLite only): services/privacy.py find_contact_persons uses ILIKE, "
-                "which SQLite folds only for ASCII letters; 'KÄRKKÄINEN' or 'äijälä' does not "
-                "find Kärkkäinen or Äijälä, so a data subject request may miss the person; "
-                "compare a folded key (as company search does with name_key/search_key)",
-                strict=True,
-            )
-        )
+def test_finding_a_person_whatever_the_case_of_finnish_letters(session: Session, world: W) -> None:
     person = contact_persons.add_contact_person(
         session, world.advisor, world.home.id, ContactPersonInput("Äino", "Äijälä")
     )
