@@ -267,7 +267,7 @@ def test_the_leadership_report_downloads_with_the_figures_shown(
 
 
 class Unreadable(AssertionError):
-    """What the xfail tests below expect: text cut short, or in the wrong language or format."""
+    """What the tests below guard against: text cut short, or in the wrong language or format."""
 
 
 def test_an_english_users_report_is_in_english(

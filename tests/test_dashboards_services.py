@@ -435,7 +435,7 @@ def test_project_filter_met_share_of_needs_addressed_by_the_project(
     w = world
     p1 = figures(session, w, with_filters(project_ids=(w.p1.id,)))
     # Needs addressed by P1 resolved in the period: n1 met (20.4.) and n6 met (10.3.): 2 / 2.
-    # (n10, found in P1's contact i7 and not met, is covered by the xfail test below.)
+    # (n10, found in P1's contact i7 and not met, is covered by the test below.)
     assert p1["needs_met"] == 2
 
 
