@@ -20,7 +20,7 @@ from services.contact_persons import (
     remove_contact_person,
     update_contact_person,
 )
-from services.errors import DomainError, DuplicateBusinessId, NotFound
+from services.errors import DomainError, NotFound
 from services.profile import (
     company_facts,
     open_follow_ups,
@@ -353,15 +353,6 @@ def company_form(
             else:
                 company = create_company(session, user, data)
             company_id = company.id
-    except DuplicateBusinessId as error:
-        ui.show_error(error)
-        st.page_link(
-            "pages/companies.py",
-            label=ui.t("company.open_existing"),
-            icon=":material/open_in_new:",
-            query_params={"company": str(error.params["company_id"])},
-        )
-        return
     except DomainError as error:
         ui.show_error(error)
         return

@@ -19,7 +19,7 @@ from db.engine import database_url, make_engine, make_session_factory
 from db.enums import TOL_SECTIONS
 from services.audit import data_version as audit_data_version
 from services.auth import CurrentUser, authenticate, current_user, sign_in_by_email
-from services.errors import DomainError
+from services.errors import DomainError, DuplicateBusinessId
 from services.exports import to_csv, to_xlsx
 from services.i18n import DEFAULT_LANGUAGE, format_date, format_number, translate
 from services.paging import Page
@@ -269,6 +269,14 @@ def show_error(error: DomainError) -> None:
     if error.key in GENERAL_ERRORS and field and translate(label_key, language()) != label_key:
         message = f"{t(label_key)}: {message}"
     st.error(message)
+    if isinstance(error, DuplicateBusinessId) and "company_id" in error.params:
+        # The company already in the register, one click away.
+        st.page_link(
+            "pages/companies.py",
+            label=t("company.open_existing"),
+            icon=":material/open_in_new:",
+            query_params={"company": str(error.params["company_id"])},
+        )
 
 
 # --- Widgets ----------------------------------------------------------------------------------
@@ -555,13 +563,16 @@ def int_params(name: str, allowed: Mapping[int, object]) -> list[int]:
 
 def list_downloads(
     name: str,
-    fetch: Callable[[], Sequence[Mapping[str, Any]]],
+    fetch: Callable[[Any], Sequence[Mapping[str, Any]]],
     columns: Sequence[str],
     *,
     enums: Mapping[str, str] | None = None,
     key: str,
 ) -> None:
-    """CSV and XLSX of the whole filtered list, for roles that may export."""
+    """CSV and XLSX of the whole filtered list, for roles that may export.
+
+    `fetch(session)` gives the rows; it runs when a file is asked for.
+    """
     user = signed_in_user()
     if user is None or not can(user, Action.EXPORT):
         return
@@ -571,7 +582,9 @@ def list_downloads(
 
     def rows() -> list[dict[str, Any]]:
         shown = []
-        for row in fetch():
+        with transaction() as session:
+            found = fetch(session)
+        for row in found:
             item = {column: row.get(column) for column in columns}
             for column, kind in enums.items():
                 if item.get(column) is not None:

@@ -50,17 +50,16 @@ with c4:
         args=("companies.open_needs",),
     )
 
+# The same filters for the page shown and for the download of the whole list.
+filters = {
+    "query": query,
+    "town_id": town_id,
+    "industry_section": section,
+    "size_class": size_class,
+    "has_open_needs": has_open_needs,
+}
 with ui.transaction() as session:
-    result = search_companies(
-        session,
-        user,
-        query=query,
-        town_id=town_id,
-        industry_section=section,
-        size_class=size_class,
-        has_open_needs=has_open_needs,
-        page=ui.current_page("companies"),
-    )
+    result = search_companies(session, user, **filters, page=ui.current_page("companies"))
 st.caption(ui.t("companies.choose_hint"))
 chosen = ui.table(
     result.rows,
@@ -72,23 +71,9 @@ chosen = ui.table(
 ui.pager("companies", result)
 
 
-def all_companies() -> list[dict]:  # type: ignore[type-arg]
-    with ui.transaction() as session:
-        return search_companies(
-            session,
-            user,
-            query=query,
-            town_id=town_id,
-            industry_section=section,
-            size_class=size_class,
-            has_open_needs=has_open_needs,
-            page_size=None,
-        ).rows
-
-
 ui.list_downloads(
     ui.t("export.companies_file"),
-    all_companies,
+    lambda session: search_companies(session, user, **filters, page_size=None).rows,
     ["business_id", "name", "town", "industry_section", "size_class", "staff_count", "is_active"],
     enums={"size_class": "size_class"},
     key="companies.download",

@@ -54,18 +54,17 @@ with c4:
     )
 
 everyone = sees_everyone and not mine
+# The same filters for the page shown and for the download of the whole list.
+filters = {
+    "today": today,
+    "owner_id": None if everyone else user.id,
+    "status": status,
+    "overdue_only": overdue_only,
+    "town_id": town_id,
+    "by_owner": everyone,
+}
 with ui.transaction() as session:
-    result = list_follow_ups(
-        session,
-        user,
-        today=today,
-        owner_id=None if everyone else user.id,
-        status=status,
-        overdue_only=overdue_only,
-        town_id=town_id,
-        by_owner=everyone,
-        page=ui.current_page("follow_ups"),
-    )
+    result = list_follow_ups(session, user, **filters, page=ui.current_page("follow_ups"))
 columns = ["bucket", "due_on", "company", "town", "description", "status", "done_on"]
 if everyone:
     columns.insert(0, "owner")
@@ -81,24 +80,9 @@ chosen = ui.table(
 ui.pager("follow_ups", result)
 
 
-def all_follow_ups() -> list[dict]:  # type: ignore[type-arg]
-    with ui.transaction() as session:
-        return list_follow_ups(
-            session,
-            user,
-            today=today,
-            owner_id=None if everyone else user.id,
-            status=status,
-            overdue_only=overdue_only,
-            town_id=town_id,
-            by_owner=everyone,
-            page_size=None,
-        ).rows
-
-
 ui.list_downloads(
     ui.t("file.follow_ups"),
-    all_follow_ups,
+    lambda session: list_follow_ups(session, user, **filters, page_size=None).rows,
     ["owner", "due_on", "company", "town", "description", "status", "done_on"],
     enums={"status": "follow_up_status"},
     key="follow_ups.download",

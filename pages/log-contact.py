@@ -17,7 +17,7 @@ from services.contacts import (
     ReferralInput,
     log_contact,
 )
-from services.errors import DomainError, DuplicateBusinessId
+from services.errors import DomainError
 from services.interactions import list_interactions
 
 MAX_NEEDS = 10
@@ -261,14 +261,6 @@ if submitted:
         with ui.transaction(write=True) as session:
             logged = log_contact(session, user, contact, today=today)
             company_name = reference.company_name(session, logged.company_id)
-    except DuplicateBusinessId as error:
-        ui.show_error(error)
-        st.page_link(
-            "pages/companies.py",
-            label=ui.t("company.open_existing"),
-            icon=":material/open_in_new:",
-            query_params={"company": str(error.params["company_id"])},
-        )
     except DomainError as error:
         ui.show_error(error)
     else:

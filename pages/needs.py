@@ -49,19 +49,18 @@ with c5:
     )
 newest, oldest = AGES[age]
 
+# The same filters for the page shown and for the download of the whole list.
+filters = {
+    "language": ui.language(),
+    "town_id": town_id,
+    "category_id": category_id,
+    "severity": severity,
+    "status": status,
+    "identified_since": today - dt.timedelta(days=newest) if newest else None,
+    "identified_before": today - dt.timedelta(days=oldest) if oldest else None,
+}
 with ui.transaction() as session:
-    result = list_needs(
-        session,
-        user,
-        language=ui.language(),
-        town_id=town_id,
-        category_id=category_id,
-        severity=severity,
-        status=status,
-        identified_since=today - dt.timedelta(days=newest) if newest else None,
-        identified_before=today - dt.timedelta(days=oldest) if oldest else None,
-        page=ui.current_page("needs"),
-    )
+    result = list_needs(session, user, **filters, page=ui.current_page("needs"))
 st.caption(ui.t("needs.choose_hint"))
 chosen = ui.table(
     result.rows,
@@ -73,25 +72,9 @@ chosen = ui.table(
 ui.pager("needs", result)
 
 
-def all_needs() -> list[dict]:  # type: ignore[type-arg]
-    with ui.transaction() as session:
-        return list_needs(
-            session,
-            user,
-            language=ui.language(),
-            town_id=town_id,
-            category_id=category_id,
-            severity=severity,
-            status=status,
-            identified_since=today - dt.timedelta(days=newest) if newest else None,
-            identified_before=today - dt.timedelta(days=oldest) if oldest else None,
-            page_size=None,
-        ).rows
-
-
 ui.list_downloads(
     ui.t("file.needs"),
-    all_needs,
+    lambda session: list_needs(session, user, **filters, page_size=None).rows,
     ["identified_on", "company", "town", "category", "severity", "status", "description",
      "addressed_by_project", "resolved_on"],
     enums={"severity": "severity", "status": "need_status"},

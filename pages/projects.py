@@ -85,7 +85,7 @@ with listing:
     ui.pager("projects", result)
     ui.list_downloads(
         ui.t("file.projects"),
-        lambda: result.rows,
+        lambda _session: result.rows,
         ["name", "score", "flags", "kind", "starts_on", "ends_on", "manager", "companies",
          "participations", "towns"],
         enums={"kind": "project_kind"},
@@ -119,7 +119,7 @@ with unserved:
     )
     ui.list_downloads(
         ui.t("file.unserved"),
-        lambda: rows,
+        lambda _session: rows,
         ["town", "category", "needs", "companies"],
         key="unserved.download",
     )

@@ -68,15 +68,7 @@ def authenticate(
         raise AccountLocked(minutes=_minutes_left(locked_until, now))
     if not verify_password(user.password_hash, password):
         user.failed_logins += 1
-        session.add(
-            AuditEvent(
-                user_id=user.id,
-                action=AuditAction.LOGIN_FAILED,
-                entity="users",
-                entity_id=user.id,
-                occurred_at=now,
-            )
-        )
+        _record_sign_in(session, user, AuditAction.LOGIN_FAILED, now)
         if user.failed_logins >= MAX_FAILED_LOGINS:
             user.failed_logins = 0
             user.locked_until = now + LOCK_DURATION
@@ -89,17 +81,28 @@ def authenticate(
     user.last_login_at = now
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    _record_sign_in(session, user, AuditAction.LOGIN, now)
+    session.flush()
+    return _as_current(session, user)
+
+
+def _record_sign_in(
+    session: Session,
+    user: User,
+    action: AuditAction,
+    now: dt.datetime,
+    changes: dict[str, object] | None = None,
+) -> None:
     session.add(
         AuditEvent(
             user_id=user.id,
-            action=AuditAction.LOGIN,
+            action=action,
             entity="users",
             entity_id=user.id,
             occurred_at=now,
+            changes=changes,
         )
     )
-    session.flush()
-    return _as_current(session, user)
 
 
 def _as_current(session: Session, user: User) -> CurrentUser:
@@ -140,15 +143,6 @@ def sign_in_by_email(
     if user is None or not user.is_active:
         raise InvalidCredentials("error.login.sso_unknown", email=address)
     user.last_login_at = now
-    session.add(
-        AuditEvent(
-            user_id=user.id,
-            action=AuditAction.LOGIN,
-            entity="users",
-            entity_id=user.id,
-            occurred_at=now,
-            changes={"method": {"new": "sso"}},
-        )
-    )
+    _record_sign_in(session, user, AuditAction.LOGIN, now, changes={"method": {"new": "sso"}})
     session.flush()
     return _as_current(session, user)

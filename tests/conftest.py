@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from db.engine import make_engine
+from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade
 from tests.databases import (
     BACKENDS,
@@ -99,3 +99,33 @@ def demo_accounts(demo_database_url: str) -> dict[str, dict[str, object]]:
     finally:
         engine.dispose()
     return accounts
+
+
+@pytest.fixture
+def languages_restored(demo_database_url: str) -> Iterator[None]:
+    """The app keeps a language switch as the user's preference, in the shared demo database:
+    put every demo user's language back afterwards."""
+    from db.models import User
+
+    engine = make_engine(demo_database_url)
+    try:
+        with engine.connect() as connection:
+            saved = dict(connection.execute(select(User.id, User.language)).all())
+        yield
+        with engine.begin() as connection:
+            for user_id, language in saved.items():
+                connection.execute(update(User).where(User.id == user_id).values(language=language))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def demo(demo_database_url: str) -> Iterator[Session]:
+    """A reading session on the demo database: on SQLite it must not hold the write lock the
+    app needs."""
+    engine = make_engine(demo_database_url)
+    try:
+        with make_session_factory(engine, for_reading=True)() as session:
+            yield session
+    finally:
+        engine.dispose()

@@ -15,12 +15,15 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
+
+from services.auth import CurrentUser, current_user
 
 POSTGRES_URL_ENV = "SEUTU_TEST_POSTGRES_URL"
 LOCAL_POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -110,3 +113,10 @@ def rolled_back_session(engine: Engine) -> Iterator[Session]:
         session.close()
         transaction.rollback()
         connection.close()
+
+
+def user_of(session: Session, account: dict[str, Any]) -> CurrentUser:
+    """The demo account as the services' acting user."""
+    user = current_user(session, account["id"])
+    assert user is not None
+    return user

@@ -8,24 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.engine import make_engine, make_session_factory
 from db.enums import Role
-from db.models import Region, User
+from db.models import Region
 from services import engagement, reference
-from services.auth import CurrentUser, current_user
 from services.dashboards import follow_up_status_by_owner, follow_up_status_by_town
 from services.engagement import EngagementFilters
 from services.i18n import format_date, format_number, format_percent, translate
 from tests import test_browser as base
+from tests.databases import user_of
 from tests.test_browser import ARTIFACTS, heading, sign_in, wait_for_content
 
 pytestmark = pytest.mark.browser
@@ -55,39 +53,6 @@ DRAWN_CHARTS = """
 
 def fi(key: str, **params: object) -> str:
     return translate(key, "fi", **params)
-
-
-@pytest.fixture
-def languages_restored(demo_database_url: str) -> Iterator[None]:
-    """The app keeps a language switch as the user's preference, in the shared demo database:
-    put every demo user's language back afterwards."""
-    engine = make_engine(demo_database_url)
-    try:
-        with engine.connect() as connection:
-            saved = dict(connection.execute(select(User.id, User.language)).all())
-        yield
-        with engine.begin() as connection:
-            for user_id, language in saved.items():
-                connection.execute(update(User).where(User.id == user_id).values(language=language))
-    finally:
-        engine.dispose()
-
-
-@pytest.fixture
-def demo(demo_database_url: str) -> Iterator[Session]:
-    """A reading session on the demo database (it must not hold SQLite's write lock)."""
-    engine = make_engine(demo_database_url)
-    try:
-        with make_session_factory(engine, for_reading=True)() as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
-def user_of(session: Session, account: dict[str, Any]) -> CurrentUser:
-    user = current_user(session, account["id"])
-    assert user is not None
-    return user
 
 
 def signed_in_as_leader(server: str, page: Any, accounts: Accounts) -> None:

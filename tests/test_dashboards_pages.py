@@ -16,7 +16,6 @@ import io
 import json
 import math
 import sqlite3
-from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -25,23 +24,24 @@ import pytest
 import streamlit as st
 import streamlit.testing.v1.app_test as app_test_module
 from openpyxl import load_workbook
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from db.engine import DATABASE_URL_ENV, make_engine, make_session_factory
+from db.engine import DATABASE_URL_ENV, make_engine
 from db.enums import FollowUpStatus, Role, SizeClass
 from db.models import Company, FollowUp, Interaction, NeedCategory, Region, Town, User
 from pages import _ui as ui
 from pages._charts import CATEGORY_COLOURS
 from services import engagement, leadership, reference
-from services.auth import CurrentUser, current_user
+from services.auth import current_user
 from services.dashboards import follow_up_status_by_owner, follow_up_status_by_town
 from services.engagement import EngagementFilters
 from services.follow_ups import complete_follow_up
 from services.i18n import format_date, format_number, format_percent, translate
 from tests import test_pages
+from tests.databases import user_of
 
 app = test_pages.app  # the AppTest fixture: a fresh app session on the demo database
 
@@ -69,40 +69,6 @@ def media(monkeypatch: pytest.MonkeyPatch) -> list[MediaFileManager]:
 
     monkeypatch.setattr(app_test_module, "MediaFileManager", Kept)
     return made
-
-
-@pytest.fixture
-def languages_restored(demo_database_url: str) -> Iterator[None]:
-    """The app keeps a language switch as the user's preference, in the shared demo database:
-    put every demo user's language back afterwards."""
-    engine = make_engine(demo_database_url)
-    try:
-        with engine.connect() as connection:
-            saved = dict(connection.execute(select(User.id, User.language)).all())
-        yield
-        with engine.begin() as connection:
-            for user_id, language in saved.items():
-                connection.execute(update(User).where(User.id == user_id).values(language=language))
-    finally:
-        engine.dispose()
-
-
-@pytest.fixture
-def demo(demo_database_url: str) -> Iterator[Session]:
-    """A session on the demo database, for the figures the pages should show."""
-    engine = make_engine(demo_database_url)
-    try:
-        # A reading session: on SQLite it must not hold the write lock the app needs.
-        with make_session_factory(engine, for_reading=True)() as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
-def user_of(session: Session, account: dict[str, Any]) -> CurrentUser:
-    user = current_user(session, account["id"])
-    assert user is not None
-    return user
 
 
 def open_page(

@@ -20,12 +20,12 @@ from services.auth import current_user
 from services.i18n import translate
 from services.need_fit import ProjectFit, need_fit
 from services.projects import list_projects
-from tests.databases import unavailable
-from tests.test_browser import (
+from tests.test_browser import (  # noqa: F401 - `browser` is a fixture used by name
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
     TIMEOUT_MS,
+    browser,
     heading,
     sign_in,
     streamlit_server,
@@ -41,24 +41,7 @@ ROW_HEIGHT = 35  # pages/_ui.py ROW_HEIGHT: the table's header and each row
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the playwright package is not installed")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture(scope="module")
-def server(demo_database_url: str, browser: Any) -> Iterator[str]:
+def server(demo_database_url: str, browser: Any) -> Iterator[str]:  # noqa: F811
     log = ARTIFACTS / "streamlit-projects.log"
     with streamlit_server(demo_database_url, log) as base_url:
         # The first visit takes the new process out of Streamlit's folder-based page mode.
@@ -70,7 +53,7 @@ def server(demo_database_url: str, browser: Any) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def page(browser: Any) -> Iterator[Any]:  # noqa: F811
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fi-FI")
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
