@@ -16,6 +16,7 @@ PAGE_FILES: dict[str, tuple[str, str, str]] = {
     "needs": ("pages/needs.py", "needs", ":material/flag:"),
     "follow_ups": ("pages/follow-ups.py", "follow-ups", ":material/event_available:"),
     "projects": ("pages/projects.py", "projects", ":material/hub:"),
+    "ecosystem": ("pages/ecosystem.py", "ecosystem", ":material/diversity_3:"),
     "engagement": ("pages/engagement.py", "engagement", ":material/insights:"),
     "leadership": ("pages/leadership.py", "leadership", ":material/monitoring:"),
     "import_export": ("pages/import-export.py", "import-export", ":material/swap_vert:"),

@@ -68,7 +68,69 @@ class PartnerKind(StrEnum):
     CHAMBER_OF_COMMERCE = "chamber_of_commerce"
     ENTREPRENEURS_ASSOCIATION = "entrepreneurs_association"
     MUNICIPALITY = "municipality"
+    RESEARCH_ORGANISATION = "research_organisation"
+    ASSOCIATION = "association"
     OTHER = "other"
+
+
+class ActorType(StrEnum):
+    """The kinds of organisation an innovation ecosystem is made of, besides its companies."""
+
+    EDUCATION = "education"
+    MUNICIPAL = "municipal"
+    STATE = "state"
+    RESEARCH = "research"
+    ASSOCIATION = "association"
+    OTHER = "other"
+
+
+# Employment services moved from the state to the municipalities on 1.1.2025, and regional
+# councils are joint municipal authorities: both count as municipal actors.
+ACTOR_TYPE_OF_KIND: dict[PartnerKind, ActorType] = {
+    PartnerKind.UNIVERSITY: ActorType.EDUCATION,
+    PartnerKind.UNIVERSITY_OF_APPLIED_SCIENCES: ActorType.EDUCATION,
+    PartnerKind.VOCATIONAL_COLLEGE: ActorType.EDUCATION,
+    PartnerKind.MUNICIPALITY: ActorType.MUNICIPAL,
+    PartnerKind.DEVELOPMENT_COMPANY: ActorType.MUNICIPAL,
+    PartnerKind.EMPLOYMENT_SERVICES: ActorType.MUNICIPAL,
+    PartnerKind.REGIONAL_COUNCIL: ActorType.MUNICIPAL,
+    PartnerKind.ELY_CENTRE: ActorType.STATE,
+    PartnerKind.BUSINESS_FINLAND: ActorType.STATE,
+    PartnerKind.FINNVERA: ActorType.STATE,
+    PartnerKind.RESEARCH_ORGANISATION: ActorType.RESEARCH,
+    PartnerKind.CHAMBER_OF_COMMERCE: ActorType.ASSOCIATION,
+    PartnerKind.ENTREPRENEURS_ASSOCIATION: ActorType.ASSOCIATION,
+    PartnerKind.ENTERPRISE_AGENCY: ActorType.ASSOCIATION,
+    PartnerKind.ASSOCIATION: ActorType.ASSOCIATION,
+    PartnerKind.OTHER: ActorType.OTHER,
+}
+
+
+def kinds_of_type(actor_type: ActorType) -> list[str]:
+    """The partner kinds that make up an actor type."""
+    return [kind.value for kind, of in ACTOR_TYPE_OF_KIND.items() if of == actor_type]
+
+
+class PartnershipKind(StrEnum):
+    EDUCATION_COOPERATION = "education_cooperation"
+    RND = "rnd"
+    NETWORK_MEMBERSHIP = "network_membership"
+    FUNDING = "funding"
+    SERVICE_AGREEMENT = "service_agreement"
+
+
+class Maturity(StrEnum):
+    STARTING = "starting"
+    DEVELOPING = "developing"
+    ESTABLISHED = "established"
+
+
+class EcosystemDriver(StrEnum):
+    """Who drives a town's innovation ecosystem."""
+
+    CITY = "city"
+    COMPANY = "company"
+    EDUCATION = "education"
 
 
 class ProjectKind(StrEnum):

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -32,12 +33,15 @@ from db.enums import (
     ActivityType,
     AuditAction,
     Channel,
+    EcosystemDriver,
     FollowUpStatus,
     LegalBasis,
+    Maturity,
     NeedMet,
     NeedStatus,
     ParticipationRole,
     PartnerKind,
+    PartnershipKind,
     ProjectKind,
     ReferralStatus,
     Role,
@@ -137,7 +141,8 @@ partner_need_categories = Table(
 
 
 class Partner(Base):
-    """A partner organisation that companies are referred to."""
+    """An organisation of the innovation ecosystem (an actor), and the partner that companies
+    are referred to: educational institutions, municipal and state services, associations."""
 
     __tablename__ = "partners"
     __table_args__ = (
@@ -517,6 +522,84 @@ class Participation(Timestamped, Base):
     feedback_score: Mapped[int | None] = mapped_column(Integer)
     need_id: Mapped[int | None] = mapped_column(ForeignKey("needs.id", ondelete="SET NULL"))
     need_met: Mapped[str | None] = mapped_column(String(6))
+
+
+# --- Innovation ecosystems ----------------------------------------------------------------
+
+partnership_towns = Table(
+    "partnership_towns",
+    Base.metadata,
+    Column("partnership_id", ForeignKey("partnerships.id", ondelete="CASCADE"), primary_key=True),
+    Column("town_id", ForeignKey("towns.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+def _one_of_set(*columns: str) -> str:
+    """SQL for a CHECK that exactly one of the columns is filled in."""
+    filled = " + ".join(f"(CASE WHEN {c} IS NULL THEN 0 ELSE 1 END)" for c in columns)
+    return f"{filled} = 1"
+
+
+class Partnership(Timestamped, Base):
+    """Who works with whom: an actor or company with another, or with a project."""
+
+    __tablename__ = "partnerships"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", PartnershipKind), name="kind"),
+        CheckConstraint(_one_of_set("first_partner_id", "first_company_id"), name="first"),
+        CheckConstraint(
+            _one_of_set("second_partner_id", "second_company_id", "project_id"), name="second"
+        ),
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="period"),
+        Index("ix_partnerships_first_partner_id", "first_partner_id"),
+        Index("ix_partnerships_first_company_id", "first_company_id"),
+        Index("ix_partnerships_second_partner_id", "second_partner_id"),
+        Index("ix_partnerships_second_company_id", "second_company_id"),
+        Index("ix_partnerships_project_id", "project_id"),
+        Index("ix_partnerships_period", "starts_on", "ends_on"),
+        Index("ix_partnerships_created_by_id", "created_by_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    first_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    first_company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE")
+    )
+    second_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    second_company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE")
+    )
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    description: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    towns: Mapped[list[Town]] = relationship(secondary=partnership_towns)
+
+
+class MaturityAssessment(Timestamped, Base):
+    """A town's yearly assessment of its innovation ecosystem: how mature, driven by whom."""
+
+    __tablename__ = "maturity_assessments"
+    __table_args__ = (
+        UniqueConstraint("town_id", "year", name="uq_maturity_assessments_town_year"),
+        CheckConstraint(one_of("maturity", Maturity), name="maturity"),
+        CheckConstraint(one_of("driver", EcosystemDriver), name="driver"),
+        CheckConstraint("year BETWEEN 2000 AND 2100", name="year"),
+        Index("ix_maturity_assessments_year", "year"),
+        Index("ix_maturity_assessments_assessed_by_id", "assessed_by_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    town_id: Mapped[int] = mapped_column(ForeignKey("towns.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    maturity: Mapped[str] = mapped_column(String(12))
+    driver: Mapped[str] = mapped_column(String(12))
+    rationale: Mapped[str] = mapped_column(Text)
+    assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 # --- Audit and settings --------------------------------------------------------------------

@@ -245,6 +245,8 @@ _SERVES: dict[PartnerKind, list[str]] = {
     PartnerKind.ENTREPRENEURS_ASSOCIATION: ["networks", "succession", "marketing"],
     PartnerKind.DEVELOPMENT_COMPANY: ["premises", "networks", "funding", "digitalisation"],
     PartnerKind.MUNICIPALITY: ["premises", "permits"],
+    PartnerKind.RESEARCH_ORGANISATION: ["rdi", "circular_economy", "digitalisation"],
+    PartnerKind.ASSOCIATION: ["networks", "marketing"],
     PartnerKind.OTHER: ["other"],
 }
 
@@ -479,3 +481,32 @@ def _build_partners() -> list[Partner]:
 
 
 PARTNERS: list[Partner] = _build_partners()
+
+
+# Research organisations of the innovation ecosystems: (name, region code or None, served codes).
+_RESEARCH_ORGANISATIONS: list[tuple[str, str | None, list[str]]] = [
+    ("Teknologian tutkimuskeskus VTT", None, ["rdi", "digitalisation", "circular_economy"]),
+    ("Luonnonvarakeskus Luke", None, ["rdi", "circular_economy"]),
+    ("Geologian tutkimuskeskus GTK", None, ["rdi", "circular_economy"]),
+    ("Helsingin yliopiston Ruralia-instituutti", "14", ["rdi", "succession"]),
+    ("Kokkolan yliopistokeskus Chydenius", "16", ["rdi", "training"]),
+]
+
+
+def _build_ecosystem_actors() -> list[Partner]:
+    """Actors added for the innovation ecosystems: each regional town's own city organisation,
+    and the research organisations."""
+    actors: list[Partner] = [
+        (name, PartnerKind.RESEARCH_ORGANISATION, code, None, serves)
+        for name, code, serves in _RESEARCH_ORGANISATIONS
+    ]
+    municipality = PartnerKind.MUNICIPALITY
+    actors += [
+        (f"{TOWN_GENITIVE[town]} kaupunki", municipality, code, town, list(_SERVES[municipality]))
+        for town, code, regional in TOWNS
+        if regional
+    ]
+    return actors
+
+
+ECOSYSTEM_ACTORS: list[Partner] = _build_ecosystem_actors()

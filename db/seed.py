@@ -69,11 +69,14 @@ from db.engine import database_url, is_sqlite, make_engine
 from db.enums import (
     ActivityType,
     Channel,
+    EcosystemDriver,
     FollowUpStatus,
     LegalBasis,
+    Maturity,
     NeedMet,
     NeedStatus,
     ParticipationRole,
+    PartnershipKind,
     ProjectKind,
     ReferralStatus,
     Role,
@@ -85,16 +88,19 @@ from db.models import (
     ContactPerson,
     FollowUp,
     Interaction,
+    MaturityAssessment,
     Need,
     NeedCategory,
     Participation,
     Partner,
+    Partnership,
     Project,
     Referral,
     Region,
     Town,
     User,
     partner_need_categories,
+    partnership_towns,
     project_need_categories,
     project_towns,
     user_towns,
@@ -901,6 +907,42 @@ def _is_empty(conn: Connection) -> bool:
     return conn.execute(select(Region.id).limit(1)).first() is None
 
 
+# --- Innovation ecosystems -----------------------------------------------------------------
+
+# The towns of the ecosystem network (surveyed in 2022) and Forssa: who drives the ecosystem,
+# and its maturity (0 starting, 1 developing, 2 established) each year from 2022 on.
+MATURITY_PATHS: dict[str, tuple[str, tuple[int, ...]]] = {
+    "Salo": ("company", (0, 1, 1, 2, 2)),
+    "Rauma": ("company", (1, 1, 2, 2, 2)),
+    "Raahe": ("company", (0, 0, 1, 1, 1)),
+    "Äänekoski": ("company", (1, 1, 1, 2, 2)),
+    "Pietarsaari": ("company", (1, 2, 2, 2, 2)),
+    "Tornio": ("city", (0, 1, 1, 1, 1)),
+    "Varkaus": ("city", (0, 0, 0, 1, 1)),
+    "Riihimäki": ("education", (0, 0, 1, 1, 1)),
+    "Ylivieska": ("education", (0, 1, 1, 1, 2)),
+    "Forssa": ("city", (0, 0, 0, 1, 1)),
+}
+
+MATURITY_TEXT: dict[Maturity, str] = {
+    Maturity.STARTING: "Verkostotoiminta on käynnistymässä; yhteistyö nojaa muutamaan "
+    "yritykseen ja kaupungin elinvoimapalveluihin.",
+    Maturity.DEVELOPING: "Verkosto on kehitysvaiheessa: yhteisiä kehittämisalustoja syntyy, "
+    "mutta pysyvät rakenteet puuttuvat vielä.",
+    Maturity.ESTABLISHED: "Vakiintunut ekosysteemi, jossa on pysyviä kumppanuuksia "
+    "oppilaitosten ja yritysten kanssa myös yli kuntarajojen.",
+}
+
+DRIVER_TEXT: dict[EcosystemDriver, str] = {
+    EcosystemDriver.CITY: "Toimintaa vetävät kaupunki ja sen kehitysyhtiö.",
+    EcosystemDriver.COMPANY: "Veturiyritykset vetävät kehittämistä.",
+    EcosystemDriver.EDUCATION: "Oppilaitosten kampukset ovat toiminnan keskiössä.",
+}
+
+PARTNERSHIPS_PER_LEVEL = {"starting": 3, "developing": 6, "established": 10}
+# In the order of PartnershipKind: education, R&D, network membership, funding, service.
+PARTNERSHIP_WEIGHTS = [25, 25, 25, 15, 10]
+
 # --- The generator -------------------------------------------------------------------------
 
 
@@ -998,6 +1040,9 @@ TABLE_ORDER: list[Table] = [
     project_need_categories,
     Company.__table__,
     ContactPerson.__table__,
+    Partnership.__table__,
+    partnership_towns,
+    MaturityAssessment.__table__,
     Interaction.__table__,
     Need.__table__,
     Participation.__table__,
@@ -1009,6 +1054,7 @@ TABLE_ORDER: list[Table] = [
 class _Seeder:
     def __init__(self, scale: Scale, seed: int, today: dt.date, progress: Progress | None) -> None:
         self.scale = scale
+        self.seed = seed
         self.rng = random.Random(seed)
         self.fake = Faker("fi_FI")
         self.fake.seed_instance(seed)
@@ -1056,6 +1102,8 @@ class _Seeder:
             label = f"Yritykset {start + 1:,}–{stop:,} / {n:,}".replace(",", " ")
             self.progress(label, 0.06 + 0.94 * start / n)
             self.companies(start, stop)
+        self.progress("Innovaatioekosysteemit", 0.99)
+        self.ecosystem()
         self.progress("Valmis", 1.0)
 
     def make_pools(self) -> None:
@@ -1160,6 +1208,196 @@ class _Seeder:
                 if covers:
                     for c in cats:
                         info.partners_by_cat[c].append(pid)
+
+    # -- innovation ecosystems --
+
+    def ecosystem(self) -> None:
+        """Ecosystem actors, maturity assessments and partnerships. A random stream of its own,
+        so the register data above stays the same as before this step existed."""
+        rng = random.Random(self.seed + 9)
+        actor_ids = self.ecosystem_actors()
+        levels = self.maturity_assessments(rng)
+        self.partnerships(rng, actor_ids, levels)
+
+    def ecosystem_actors(self) -> dict[str, int]:
+        rows, links = [], []
+        next_id = len(reference.PARTNERS) + 1
+        ids: dict[str, int] = {}
+        for name, kind, region, town, serves in reference.ECOSYSTEM_ACTORS:
+            ids[name] = next_id
+            rows.append(
+                {
+                    "id": next_id,
+                    "name": name,
+                    "kind": kind.value,
+                    "region_id": self.region_id[region] if region else None,
+                    "town_id": self.town_by_name[town].id if town else None,
+                    "is_active": True,
+                }
+            )
+            links += [{"partner_id": next_id, "category_id": self.cat_id[c]} for c in serves]
+            next_id += 1
+        self.insert(Partner.__table__, rows)
+        self.insert(partner_need_categories, links)
+        return ids
+
+    def maturity_assessments(self, rng: random.Random) -> dict[int, str]:
+        """Yearly assessments since the 2022 survey for the towns of the ecosystem network and
+        Forssa, one recent assessment for some other towns. Returns each town's latest level."""
+        rows = []
+        latest: dict[int, str] = {}
+        last_year = self.today.year
+        levels = list(Maturity)
+        for name, (driver, path) in MATURITY_PATHS.items():
+            town = self.town_by_name[name]
+            for offset, level in enumerate(path):
+                year = 2022 + offset
+                if year > last_year:
+                    break
+                rows.append(self.assessment(rng, town, year, levels[level], driver))
+                latest[town.id] = levels[level].value
+        for town in self.towns:
+            if town.name in MATURITY_PATHS or town.name not in self.regional:
+                continue
+            if rng.random() < 0.4:
+                level = rng.choice([Maturity.STARTING, Maturity.STARTING, Maturity.DEVELOPING])
+                driver = rng.choice(list(EcosystemDriver))
+                rows.append(self.assessment(rng, town, last_year - 1, level, driver))
+                latest[town.id] = level.value
+        for i, row in enumerate(rows):
+            row["id"] = i + 1
+        self.insert(MaturityAssessment.__table__, rows)
+        return latest
+
+    def assessment(
+        self, rng: random.Random, town: _TownInfo, year: int, level: Maturity, driver: str
+    ) -> dict[str, Any]:
+        day = min(self.day(dt.date(year, 11, 15)), self.today_idx)
+        return {
+            "town_id": town.id,
+            "year": year,
+            "maturity": level.value,
+            "driver": EcosystemDriver(driver).value,
+            "rationale": f"{MATURITY_TEXT[level]} {DRIVER_TEXT[EcosystemDriver(driver)]}",
+            "assessed_by_id": rng.choice(town.advisors),
+            "created_at": self.stamps[day],
+            "updated_at": None,
+        }
+
+    def partnerships(
+        self, rng: random.Random, actor_ids: dict[str, int], levels: dict[int, str]
+    ) -> None:
+        assert self.conn is not None
+        partners = self.conn.execute(
+            select(Partner.id, Partner.kind, Partner.region_id, Partner.town_id)
+        ).all()
+        by_kind: dict[tuple[str, int | None], list[int]] = {}
+        national: dict[str, list[int]] = {}
+        for pid, kind, region_id, town_id in partners:
+            if region_id is None:
+                national.setdefault(kind, []).append(pid)
+            elif town_id is None:
+                by_kind.setdefault((kind, region_id), []).append(pid)
+        # The companies most active in projects, per town: the likeliest partners.
+        active = self.conn.execute(
+            select(Company.town_id, Participation.company_id, func.count())
+            .join(Company, Company.id == Participation.company_id)
+            .group_by(Company.town_id, Participation.company_id)
+        ).all()
+        companies: dict[int, list[tuple[int, int]]] = {}
+        for town_id, company_id, count in active:
+            companies.setdefault(town_id, []).append((count, company_id))
+        regional_towns = [t for t in self.towns if t.name in self.regional]
+        rows, town_rows = [], []
+
+        def add(kind: PartnershipKind, first: tuple[str, int], second: tuple[str, int],
+                towns: set[int], creator: int) -> None:  # fmt: skip
+            start = rng.randrange(0, self.today_idx - 30)
+            end = start + rng.randrange(365, 1100) if rng.random() < 0.35 else None
+            if end is not None:
+                end = min(end, len(self.dates) - 1)
+            pid = len(rows) + 1
+            rows.append(
+                {
+                    "id": pid,
+                    "kind": kind.value,
+                    "first_partner_id": first[1] if first[0] == "actor" else None,
+                    "first_company_id": first[1] if first[0] == "company" else None,
+                    "second_partner_id": second[1] if second[0] == "actor" else None,
+                    "second_company_id": second[1] if second[0] == "company" else None,
+                    "project_id": second[1] if second[0] == "project" else None,
+                    "starts_on": self.dates[start],
+                    "ends_on": self.dates[end] if end is not None else None,
+                    "description": None,
+                    "created_by_id": creator,
+                    "created_at": self.stamps[start],
+                }
+            )
+            town_rows.extend({"partnership_id": pid, "town_id": t} for t in sorted(towns))
+
+        for town in regional_towns:
+            level = levels.get(town.id, Maturity.STARTING.value)
+            count = PARTNERSHIPS_PER_LEVEL[level] + rng.randrange(0, 3)
+            cross_share = {"starting": 0.1, "developing": 0.25, "established": 0.45}[level]
+            city = ("actor", actor_ids[f"{town.genitive} kaupunki"])
+            region_id = self.region_id[town.region]
+            top = [c for _, c in sorted(companies.get(town.id, []), reverse=True)[:30]]
+            creator = town.advisors[0]
+
+            def regional(*kinds: str) -> list[int]:
+                return [pid for k in kinds for pid in by_kind.get((k, region_id), [])]  # noqa: B023
+
+            for _ in range(count):
+                kind = rng.choices(list(PartnershipKind), weights=PARTNERSHIP_WEIGHTS)[0]
+                company = ("company", rng.choice(top)) if top else None
+                if kind == PartnershipKind.NETWORK_MEMBERSHIP or company is None:
+                    if town.projects and rng.random() > cross_share:
+                        project = rng.choice(town.projects)
+                        add(PartnershipKind.NETWORK_MEMBERSHIP, city, ("project", project.id),
+                            {town.id}, creator)  # fmt: skip
+                    else:
+                        other = rng.choice([t for t in regional_towns if t is not town])
+                        peer = ("actor", actor_ids[f"{other.genitive} kaupunki"])
+                        add(PartnershipKind.NETWORK_MEMBERSHIP, city, peer, {town.id, other.id},
+                            creator)  # fmt: skip
+                    continue
+                if kind == PartnershipKind.SERVICE_AGREEMENT:
+                    options = [
+                        pid for (k, _), pids in by_kind.items() if k == "development_company"
+                        for pid in pids
+                    ]  # fmt: skip
+                    local = [p for p, k, _, t in partners if k == "development_company"
+                             and t == town.id]  # fmt: skip
+                    chosen = rng.choice(local or regional("enterprise_agency") or options)
+                    add(kind, city, ("actor", chosen), {town.id}, creator)
+                    continue
+                if kind == PartnershipKind.EDUCATION_COOPERATION:
+                    options = regional("vocational_college", "university_of_applied_sciences")
+                elif kind == PartnershipKind.RND:
+                    options = (
+                        regional(
+                            "university_of_applied_sciences", "university", "research_organisation"
+                        )
+                        or national["research_organisation"]
+                    )
+                    if rng.random() < cross_share and len(regional_towns) > 1:
+                        # Companies developing together across a municipal border.
+                        other = rng.choice([t for t in regional_towns if t is not town])
+                        peers = [c for _, c in sorted(companies.get(other.id, []),
+                                                      reverse=True)[:30]]  # fmt: skip
+                        if peers:
+                            add(kind, company, ("company", rng.choice(peers)),
+                                {town.id, other.id}, creator)  # fmt: skip
+                            continue
+                else:  # funding
+                    options = (
+                        regional("ely_centre") + national["business_finland"] + national["finnvera"]
+                    )
+                if not options:
+                    options = national["research_organisation"]
+                add(kind, ("actor", rng.choice(options)), company, {town.id}, creator)
+        self.insert(Partnership.__table__, rows)
+        self.insert(partnership_towns, town_rows)
 
     def _staff_name(self) -> tuple[str, str]:
         return self.rng.choice(self.first_names), self.rng.choice(self.last_names)

@@ -20,6 +20,7 @@ from db.models import (
 )
 from services.audit import acting_as, record
 from services.auth import CurrentUser
+from services.ecosystem import move_company_partnerships
 from services.errors import NotFound, ValidationError
 from services.permissions import Action, require
 
@@ -78,6 +79,7 @@ def merge_companies(
             .execution_options(synchronize_session=False)
         )
         moved[model.__tablename__] = result.rowcount or 0
+    moved["partnerships"] = move_company_partnerships(session, keep_id=keep_id, remove_id=remove_id)
     session.expire_all()
     record(
         session,

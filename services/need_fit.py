@@ -590,7 +590,7 @@ def category_profile(
 # --- Unserved needs -------------------------------------------------------------------------
 
 
-def _served() -> Any:
+def served_by_project() -> Any:
     """An active project covers the need's town and targets its category."""
     return (
         exists()
@@ -615,7 +615,7 @@ def unserved_needs(
     """Per town and category: open needs that no active project covering the town targets."""
     require(user, Action.VIEW_REGISTER)
     name = NeedCategory.name_en if language == "en" else NeedCategory.name_fi
-    served = _served().where(Project.starts_on <= today, Project.ends_on >= today)
+    served = served_by_project().where(Project.starts_on <= today, Project.ends_on >= today)
     stmt = (
         select(
             Town.id.label("town_id"),
@@ -650,7 +650,7 @@ def unserved_needs_list(
 ) -> Page:
     """The open needs and companies behind a town's unserved-needs count."""
     require(user, Action.VIEW_REGISTER)
-    served = _served().where(Project.starts_on <= today, Project.ends_on >= today)
+    served = served_by_project().where(Project.starts_on <= today, Project.ends_on >= today)
     stmt = (
         select(
             Need.id,

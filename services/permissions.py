@@ -19,6 +19,8 @@ class Action(StrEnum):
     EXPORT = "export"
     IMPORT = "import"
     ADMINISTER = "administer"
+    # Ecosystem actors, partnerships and maturity assessments; advisors only in their home towns.
+    EDIT_ECOSYSTEM = "edit_ecosystem"
 
 
 _ALLOWED: dict[Action, frozenset[Role]] = {
@@ -31,6 +33,7 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.EXPORT: frozenset({Role.PROJECT_MANAGER, Role.LEADERSHIP, Role.ADMIN}),
     Action.IMPORT: frozenset({Role.ADMIN}),
     Action.ADMINISTER: frozenset({Role.ADMIN}),
+    Action.EDIT_ECOSYSTEM: frozenset({Role.ADVISOR, Role.ADMIN}),
 }
 
 # The app's pages, in menu order, with the action that opens each.
@@ -41,6 +44,7 @@ PAGES: dict[str, Action] = {
     "needs": Action.VIEW_REGISTER,
     "follow_ups": Action.VIEW_REGISTER,
     "projects": Action.VIEW_REGISTER,
+    "ecosystem": Action.VIEW_REGISTER,
     "engagement": Action.VIEW_ENGAGEMENT,
     "leadership": Action.VIEW_LEADERSHIP,
     "import_export": Action.EXPORT,

@@ -42,6 +42,8 @@ SPECS: dict[str, SettingSpec] = {
     "low_company_driven.min_participations": SettingSpec(10, 1, 10_000, integer=True),
     "overdue_follow_ups.threshold": SettingSpec(0.30, 0.0, 1.0),
     "overdue_follow_ups.min_open": SettingSpec(5, 1, 10_000, integer=True),
+    # "Invest in": a need category is a gap when at least this many unserved needs wait in a town.
+    "ecosystem.gap_min_needs": SettingSpec(5, 1, 10_000, integer=True),
     "retention.years": SettingSpec(5, 1, 50, integer=True),
     "session.idle_minutes": SettingSpec(60, 5, 24 * 60, integer=True),
 }

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 import db.models
 from db.engine import make_engine, make_session_factory
 from db.enums import Role
-from db.migrate import alembic_config, upgrade
+from db.migrate import alembic_config, migration_connection, upgrade
 from db.models import Base, Company, FollowUp, Need, Participation, Region
 from tests import factories as make
 from tests.databases import BACKENDS, new_empty_database, rolled_back_session
@@ -42,7 +42,7 @@ def _tables(engine: Engine) -> set[str]:
 
 def _run(engine: Engine, alembic_command, *args) -> None:  # type: ignore[no-untyped-def]
     config = alembic_config()
-    with engine.begin() as connection:
+    with migration_connection(engine) as connection:
         config.attributes["connection"] = connection
         alembic_command(config, *args)
 

@@ -3,6 +3,7 @@
 from alembic import context
 
 from db.engine import is_sqlite, make_engine
+from db.migrate import migration_connection
 from db.models import Base
 
 config = context.config
@@ -27,7 +28,7 @@ def run_online() -> None:
         run_migrations(connection)
         return
     engine = make_engine(config.attributes.get("url"))
-    with engine.connect() as connection:
+    with migration_connection(engine) as connection:
         run_migrations(connection)
     engine.dispose()
 
