@@ -145,7 +145,8 @@ with audit_tab:
     entity = c1.selectbox(
         ui.t("admin.audit_entity"),
         [None, "companies", "contact_persons", "interactions", "needs", "follow_ups",
-         "referrals", "projects", "participations", "users", "settings"],
+         "referrals", "projects", "participations", "partners", "partnerships",
+         "maturity_assessments", "users", "settings"],
         format_func=lambda e: ui.t("filter.any") if e is None else ui.t(f"entity.{e}"),
         key=ui.widget_key("audit.entity"),
     )  # fmt: skip

@@ -682,6 +682,7 @@ class TownFigures:
     town: str
     region: str
     actors_by_type: Counter[str] = field(default_factory=Counter)
+    local_by_type: Counter[str] = field(default_factory=Counter)
     local_actors: int = 0
     partnerships: int = 0
     cross_municipal: int = 0
@@ -720,6 +721,7 @@ class TownFigures:
         }
         for kind in ActorType:
             row[f"actors_{kind.value}"] = self.actors_by_type.get(kind.value, 0)
+            row[f"local_{kind.value}"] = self.local_by_type.get(kind.value, 0)
         return row
 
 
@@ -772,6 +774,7 @@ def _add_actors(session: Session, figures: dict[int, TownFigures], ids: list[int
     )
     for town_id, kind, count, local_count in rows:
         figures[town_id].actors_by_type[actor_type(kind)] += count
+        figures[town_id].local_by_type[actor_type(kind)] += int(local_count or 0)
         figures[town_id].local_actors += int(local_count or 0)
 
 
@@ -964,6 +967,8 @@ def network(
     kept_set = set(kept)
     shown = [e for e in edges if e["source"] in kept_set and e["target"] in kept_set]
     nodes = _describe_nodes(session, kept, degree, town_id)
+    for node in nodes:
+        node["partnered"] = node["key"] in in_partnership
     return Network(nodes=nodes, edges=shown, total_nodes=len(keys), total_edges=len(edges))
 
 
@@ -1102,9 +1107,14 @@ def _kinds_serving_elsewhere(session: Session, town: Town) -> dict[int, list[str
         .join(Partner, Partner.id == partner_need_categories.c.partner_id)
         .where(
             Partner.is_active,
-            or_(Partner.town_id.is_not(None), Partner.region_id.is_not(None)),
-            or_(Partner.town_id.is_(None), Partner.town_id != town.id),
-            or_(Partner.region_id.is_(None), Partner.region_id != town.region_id),
+            or_(
+                and_(Partner.town_id.is_not(None), Partner.town_id != town.id),
+                and_(
+                    Partner.town_id.is_(None),
+                    Partner.region_id.is_not(None),
+                    Partner.region_id != town.region_id,
+                ),
+            ),
         )
         .group_by(partner_need_categories.c.category_id, Partner.kind)
         .order_by(partner_need_categories.c.category_id, func.count().desc(), Partner.kind)
@@ -1130,20 +1140,45 @@ def town_choices(session: Session, user: CurrentUser) -> list[dict[str, Any]]:
 
 
 def move_company_partnerships(session: Session, *, keep_id: int, remove_id: int) -> int:
-    """When two company records are merged: move the partnerships of the one removed, and drop
-    any that would leave the kept company partnered with itself."""
-    moved = 0
+    """When two company records are merged: move the partnerships of the one removed (they
+    now reach the kept company's home town too), and drop any that would leave the kept
+    company partnered with itself."""
+    moved_ids = set(
+        session.scalars(
+            select(Partnership.id).where(
+                or_(
+                    Partnership.first_company_id == remove_id,
+                    Partnership.second_company_id == remove_id,
+                )
+            )
+        )
+    )
     for column in (Partnership.first_company_id, Partnership.second_company_id):
-        result = session.execute(
+        session.execute(
             update(Partnership)
             .where(column == remove_id)
             .values({column.key: keep_id})
             .execution_options(synchronize_session=False)
         )
-        moved += result.rowcount or 0
     session.execute(
         delete(Partnership)
         .where(Partnership.first_company_id == keep_id, Partnership.second_company_id == keep_id)
         .execution_options(synchronize_session=False)
     )
-    return moved
+    kept_town = session.scalar(select(Company.town_id).where(Company.id == keep_id))
+    still_there = set(session.scalars(select(Partnership.id).where(Partnership.id.in_(moved_ids))))
+    reaching = set(
+        session.scalars(
+            select(partnership_towns.c.partnership_id).where(
+                partnership_towns.c.partnership_id.in_(still_there),
+                partnership_towns.c.town_id == kept_town,
+            )
+        )
+    )
+    missing = sorted(still_there - reaching)
+    if missing and kept_town is not None:
+        session.execute(
+            partnership_towns.insert(),
+            [{"partnership_id": pid, "town_id": kept_town} for pid in missing],
+        )
+    return len(moved_ids)

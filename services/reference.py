@@ -64,9 +64,14 @@ def editable_towns(session: Session, user: CurrentUser) -> list[Option]:
     return options
 
 
-def projects(session: Session, *, active_on: dt.date | None = None) -> list[Option]:
-    """Projects by name; only those running on `active_on` when it is given."""
+def projects(
+    session: Session, *, active_on: dt.date | None = None, managed_by: int | None = None
+) -> list[Option]:
+    """Projects by name; only those running on `active_on`, or managed by the user with the id
+    `managed_by`, when given."""
     stmt = select(Project.id, Project.name).order_by(Project.name)
+    if managed_by is not None:
+        stmt = stmt.where(Project.manager_id == managed_by)
     if active_on is not None:
         stmt = stmt.where(Project.starts_on <= active_on, Project.ends_on >= active_on)
     return [Option(id, name) for id, name in session.execute(stmt)]

@@ -45,6 +45,13 @@ LABELLED_VALUES: dict[str, type[StrEnum] | tuple[str, ...]] = {
     "need_met": enums.NeedMet,
     "legal_basis": enums.LegalBasis,
     "bucket": ("overdue", "this_week", "later", "closed"),  # services/follow_ups.py
+    "actor_type": enums.ActorType,
+    "partner_kind": enums.PartnerKind,
+    "partnership_kind": enums.PartnershipKind,
+    "maturity": enums.Maturity,
+    "driver": enums.EcosystemDriver,
+    "coverage": ("town", "region", "country"),  # services/ecosystem.py list_actors
+    "party_kind": ("actor", "company", "project"),  # services/ecosystem.py PartyKind
 }
 
 

@@ -13,7 +13,15 @@ from services.errors import Forbidden
 from services.permissions import PAGES, Action, pages_for, require, require_town
 from tests.factories import acting
 
-ADVISOR_PAGES = ["home", "companies", "log_contact", "needs", "follow_ups", "projects"]
+ADVISOR_PAGES = [
+    "home",
+    "companies",
+    "log_contact",
+    "needs",
+    "follow_ups",
+    "projects",
+    "ecosystem",
+]
 EXPECTED_PAGES = {
     Role.ADVISOR: ADVISOR_PAGES,
     Role.PROJECT_MANAGER: [*ADVISOR_PAGES, "engagement", "import_export"],
@@ -23,6 +31,7 @@ EXPECTED_PAGES = {
         "needs",
         "follow_ups",
         "projects",
+        "ecosystem",
         "engagement",
         "leadership",
         "import_export",
@@ -37,8 +46,8 @@ def test_pages_for_each_role(role: Role) -> None:
     assert pages_for(acting(role)) == EXPECTED_PAGES[role]
 
 
-def test_admin_sees_all_ten_pages() -> None:
-    assert len(pages_for(acting(Role.ADMIN))) == 10
+def test_admin_sees_all_eleven_pages() -> None:
+    assert len(pages_for(acting(Role.ADMIN))) == 11
 
 
 @pytest.mark.parametrize(
