@@ -1311,9 +1311,15 @@ class _Seeder:
         rows, town_rows = [], []
 
         def add(kind: PartnershipKind, first: tuple[str, int], second: tuple[str, int],
-                towns: set[int], creator: int) -> None:  # fmt: skip
-            start = rng.randrange(0, self.today_idx - 30)
-            end = start + rng.randrange(365, 1100) if rng.random() < 0.35 else None
+                towns: set[int], creator: int,
+                within: _ProjectInfo | None = None) -> None:  # fmt: skip
+            if within is not None:  # a project's partner joins while it runs, until its end
+                latest = max(within.start, min(within.end, self.today_idx) - 30)
+                start = rng.randrange(within.start, latest + 1)
+                end: int | None = within.end
+            else:
+                start = rng.randrange(0, self.today_idx - 30)
+                end = start + rng.randrange(365, 1100) if rng.random() < 0.35 else None
             if end is not None:
                 end = min(end, len(self.dates) - 1)
             pid = len(rows) + 1
@@ -1354,7 +1360,7 @@ class _Seeder:
                     if town.projects and rng.random() > cross_share:
                         project = rng.choice(town.projects)
                         add(PartnershipKind.NETWORK_MEMBERSHIP, city, ("project", project.id),
-                            {town.id}, creator)  # fmt: skip
+                            {town.id}, creator, within=project)  # fmt: skip
                     else:
                         other = rng.choice([t for t in regional_towns if t is not town])
                         peer = ("actor", actor_ids[f"{other.genitive} kaupunki"])

@@ -107,7 +107,7 @@ def _network(
     town_id: int, year: int, language: str, role: str, version: int, _user: CurrentUser
 ) -> dict[str, Any]:
     with ui.transaction() as session:
-        found = ecosystem.network(session, _user, town_id=town_id, year=str(year))
+        found = ecosystem.network(session, _user, town_id=town_id, year=year)
     positions = spring_layout(
         [node["key"] for node in found.nodes],
         [(edge["source"], edge["target"]) for edge in found.edges],
@@ -209,7 +209,7 @@ def network_chart(
                 "tie:N",
                 title=ui.t("ecosystem.legend_ties"),
                 scale=alt.Scale(domain=list(tie_names.values()), range=list(TIE_COLOURS.values())),
-                legend=alt.Legend(orient="bottom", columns=3, labelLimit=260),
+                legend=alt.Legend(orient="right", labelLimit=220),
             ),
             strokeDash=alt.StrokeDash(
                 "line:N",
@@ -232,7 +232,7 @@ def network_chart(
                 scale=alt.Scale(
                     domain=list(group_names.values()), range=list(GROUP_COLOURS.values())
                 ),
-                legend=alt.Legend(orient="bottom", columns=3, labelLimit=260),
+                legend=alt.Legend(orient="right", labelLimit=220),
             ),
             tooltip=[
                 alt.Tooltip("name:N", title=ui.t("col.name")),
@@ -276,22 +276,31 @@ def actors_by_type_chart(figures: Mapping[str, Any]) -> None:
     rows = []
     for kind in ActorType:
         total = figures[f"actors_{kind.value}"]
+        if not total:
+            continue
         based = figures[f"local_{kind.value}"]
-        rows.append({"type": ui.label("actor_type", kind), "where": local, "actors": based})
-        rows.append(
-            {"type": ui.label("actor_type", kind), "where": regional, "actors": total - based}
-        )
+        name = ui.label("actor_type", kind)
+        rows.append({"type": name, "where": local, "order": 0, "actors": based})
+        rows.append({"type": name, "where": regional, "order": 1, "actors": total - based})
+    if not rows:
+        return
     chart = (
         alt.Chart(pd.DataFrame(rows))
         .mark_bar()
         .encode(
-            y=alt.Y("type:N", title=None, sort=None, axis=alt.Axis(labelLimit=240)),
-            x=alt.X("sum(actors):Q", title=ui.t("col.actors"), axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("type:N", title=None, axis=alt.Axis(labelLimit=260)),
+            x=alt.X(
+                "actors:Q",
+                title=ui.t("col.actors"),
+                stack="zero",
+                axis=alt.Axis(tickMinStep=1, format="d"),
+            ),
+            order=alt.Order("order:Q"),
             color=alt.Color(
                 "where:N",
                 title=None,
                 scale=alt.Scale(domain=[local, regional], range=["#0072B2", "#A6CEE3"]),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="right"),
             ),
             tooltip=[
                 alt.Tooltip("type:N", title=ui.t("ecosystem.actor_type")),
@@ -299,7 +308,7 @@ def actors_by_type_chart(figures: Mapping[str, Any]) -> None:
                 alt.Tooltip("actors:Q", title=ui.t("col.actors")),
             ],
         )
-        .properties(height=230)
+        .properties(height=36 * (len(rows) // 2) + 20)
     )
     charts.show(chart)
 
@@ -586,7 +595,7 @@ def maturity_section(user: CurrentUser, town_id: int, town_name: str, year: int)
         submitted = st.form_submit_button(ui.t("common.save"), type="primary")
     if submitted and ui.attempt(
         lambda s: ecosystem.record_assessment(
-            s, user, town_id=town_id, year=str(year), maturity=maturity, driver=driver,
+            s, user, town_id=town_id, year=year, maturity=maturity, driver=driver,
             rationale=rationale,
         )
     ):  # fmt: skip
@@ -596,22 +605,29 @@ def maturity_section(user: CurrentUser, town_id: int, town_name: str, year: int)
 
 def maturity_chart(history: Sequence[Mapping[str, Any]]) -> None:
     """The assessed maturity year by year, coloured by who drives the ecosystem."""
-    levels = [ui.label("maturity", m) for m in Maturity]
+    levels = list(Maturity)
+    names = ", ".join(f"'{ui.label('maturity', level)}'" for level in levels)
     rows = [
         {
             "year": str(row["year"]),
+            "level": levels.index(Maturity(row["maturity"])),
             "maturity": ui.label("maturity", row["maturity"]),
             "driver": ui.label("driver", row["driver"]),
         }
         for row in history
     ]
     base = alt.Chart(pd.DataFrame(rows)).encode(
-        x=alt.X("year:O", title=ui.t("col.year"), axis=alt.Axis(labelAngle=0)),
+        x=alt.X("year:O", title=ui.t("col.year"), sort="ascending", axis=alt.Axis(labelAngle=0)),
         y=alt.Y(
-            "maturity:N",
+            "level:Q",
             title=None,
-            sort=list(reversed(levels)),
-            scale=alt.Scale(domain=list(reversed(levels))),
+            scale=alt.Scale(domain=[-0.3, len(levels) - 0.7]),
+            axis=alt.Axis(
+                values=list(range(len(levels))),
+                labelExpr=f"[{names}][datum.value]",
+                grid=True,
+                labelLimit=200,
+            ),
         ),
     )
     chart = base.mark_line(color="#8C99A6") + base.mark_point(size=160, filled=True).encode(
@@ -619,7 +635,7 @@ def maturity_chart(history: Sequence[Mapping[str, Any]]) -> None:
             "driver:N",
             title=ui.t("col.driver"),
             scale=alt.Scale(range=charts.SERIES_COLOURS),
-            legend=alt.Legend(orient="bottom"),
+            legend=alt.Legend(orient="right"),
         ),
         tooltip=[
             alt.Tooltip("year:O", title=ui.t("col.year")),
@@ -627,7 +643,7 @@ def maturity_chart(history: Sequence[Mapping[str, Any]]) -> None:
             alt.Tooltip("driver:N", title=ui.t("col.driver")),
         ],
     )
-    charts.show(chart.properties(height=180))
+    charts.show(chart.properties(height=200))
 
 
 # --- Comparison -------------------------------------------------------------------------------
@@ -652,7 +668,7 @@ def comparison_section(rows: Sequence[Mapping[str, Any]], town_id: int, year: in
         for row in rows
     ]
     value_title = ui.t(f"col.{metric}")
-    axis = alt.Axis(format="%") if metric in SHARES else alt.Axis(labelExpr=SPACED)
+    axis = alt.Axis(format="%") if metric in SHARES else alt.Axis(format="d", labelExpr=SPACED)
     chart = (
         alt.Chart(pd.DataFrame(chart_rows))
         .mark_bar()
@@ -665,7 +681,7 @@ def comparison_section(rows: Sequence[Mapping[str, Any]], town_id: int, year: in
                 alt.Tooltip("shown:N", title=value_title),
             ],
         )
-        .properties(height=max(200, 15 * len(chart_rows)))
+        .properties(height=alt.Step(20))
     )
     charts.show(chart)
     if chosen:
@@ -673,6 +689,7 @@ def comparison_section(rows: Sequence[Mapping[str, Any]], town_id: int, year: in
     shown = []
     for row in rows:
         item = dict(row)
+        item["assessed_year"] = "" if row["assessed_year"] is None else str(row["assessed_year"])
         for share in SHARES:
             item[share] = percent(row[share])
         shown.append(item)
@@ -682,7 +699,6 @@ def comparison_section(rows: Sequence[Mapping[str, Any]], town_id: int, year: in
         shown,
         columns,
         enums={"maturity": "maturity", "driver": "driver"},
-        raw=("assessed_year",),
         highlight=lambda row: row["town_id"] == town_id,
     )
     ui.list_downloads(

@@ -944,6 +944,7 @@ MESSAGES: dict[str, str] = {
     "ecosystem.metric.engaged": "Companies in projects",
     "ecosystem.metric.company_driven": "Company-driven",
     "ecosystem.maturity_line": "**Maturity:** {maturity}, {driver} (assessed {year})",
+    "col.region": "Region",
 }
 
 MESSAGES.update({f"tol.{letter}": f"{letter} {en}" for letter, (_, en) in TOL_SECTIONS.items()})

@@ -945,6 +945,7 @@ MESSAGES: dict[str, str] = {
     "ecosystem.metric.engaged": "Yrityksiä hankkeissa",
     "ecosystem.metric.company_driven": "Yritysvetoisia",
     "ecosystem.maturity_line": "**Kypsyystaso:** {maturity}, {driver} (arvio {year})",
+    "col.region": "Maakunta",
 }
 
 MESSAGES.update({f"tol.{letter}": f"{letter} {fi}" for letter, (fi, _) in TOL_SECTIONS.items()})
