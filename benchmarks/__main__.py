@@ -31,9 +31,11 @@ from db.enums import Channel, Severity
 from db.migrate import upgrade
 from db.models import Company, Interaction, NeedCategory, User
 from db.seed import database_is_empty, seed
+from services import ecosystem
 from services.auth import current_user
 from services.companies import search_companies
 from services.contacts import ContactInput, FollowUpInput, NeedInput, log_contact
+from services.graph_layout import spring_layout
 from services.need_fit import need_fit
 
 # Each page as the role that uses it most.
@@ -44,6 +46,7 @@ PAGE_ROLES = {
     "needs": "advisor",
     "follow-ups": "advisor",
     "projects": "manager",
+    "ecosystem": "advisor",
     "engagement": "manager",
     "leadership": "leader",
     "import-export": "admin",
@@ -80,6 +83,7 @@ def main() -> None:
         results["interactions"] = session.scalar(select(func.count()).select_from(Interaction))
     results.update(search_and_save(sessions, args.repeats))
     results.update(need_fit_times(sessions))
+    results.update(ecosystem_times(sessions))
     if not args.skip_pages:
         results["pages"] = page_times(engine)
     results["concurrency"] = concurrency(sessions, threads=args.threads, seconds=args.seconds)
@@ -149,6 +153,44 @@ def need_fit_times(sessions: Any) -> dict[str, Any]:
     return {
         "need_fit_first_s": round(samples[0], 2),
         "need_fit_p50_s": round(sorted(samples)[2], 2),
+    }
+
+
+def ecosystem_times(sessions: Any) -> dict[str, Any]:
+    """The ecosystem page's work: every regional town's figures for this year, and the network
+    (with its layout) and Invest-in gaps of the town with the most companies in projects."""
+    advisor = _user(sessions, "advisor")
+    year, today = dt.date.today().year, dt.date.today()
+
+    def figures() -> list[dict[str, Any]]:
+        with sessions() as session:
+            return ecosystem.measured_figures(session, advisor, year=year)
+
+    started = time.perf_counter()
+    rows = figures()
+    figures_s = time.perf_counter() - started
+    busiest = max(rows, key=lambda row: row["companies_engaged"])
+    started = time.perf_counter()
+    with sessions() as session:
+        found = ecosystem.network(session, advisor, town_id=busiest["town_id"], year=year)
+    network_s = time.perf_counter() - started
+    started = time.perf_counter()
+    edges = [(edge["source"], edge["target"]) for edge in found.edges]
+    spring_layout([node["key"] for node in found.nodes], edges)
+    layout_s = time.perf_counter() - started
+    started = time.perf_counter()
+    with sessions() as session:
+        ecosystem.invest_in_gaps(
+            session, advisor, town_id=busiest["town_id"], today=today, min_needs=5
+        )
+    gaps_s = time.perf_counter() - started
+    return {
+        "ecosystem_figures_s": round(figures_s, 2),
+        "ecosystem_network_s": round(network_s, 2),
+        "ecosystem_layout_s": round(layout_s, 2),
+        "ecosystem_gaps_s": round(gaps_s, 2),
+        "ecosystem_network_nodes": f"{len(found.nodes)} of {found.total_nodes}",
+        "ecosystem_town": busiest["town"],
     }
 
 
@@ -237,6 +279,11 @@ def show(results: dict[str, Any]) -> None:
          f"p95 ≤ {TARGETS['save_p95_ms']} ms"),
         ("need-fit, all projects", f"{results['need_fit_first_s']} s (then "
          f"{results['need_fit_p50_s']} s)", f"≤ {TARGETS['need_fit_s']} s"),
+        ("ecosystem figures, all towns", f"{results['ecosystem_figures_s']} s", "≤ 1.0 s"),
+        (f"ecosystem network, {results['ecosystem_town']}",
+         f"{results['ecosystem_network_s']} s query + {results['ecosystem_layout_s']} s layout, "
+         f"{results['ecosystem_network_nodes']} nodes", "≤ 1.0 s"),
+        ("ecosystem Invest-in gaps", f"{results['ecosystem_gaps_s']} s", "≤ 1.0 s"),
     ]  # fmt: skip
     for page, numbers in results.get("pages", {}).items():
         rows.append(

@@ -91,6 +91,45 @@ def test_upgrade_twice_is_harmless(empty_engine: Engine) -> None:
     assert _tables(empty_engine) == MODEL_TABLES
 
 
+def test_upgrading_keeps_the_partner_organisations_and_their_links(empty_engine: Engine) -> None:
+    """Migration 0005 rebuilds the partners table on SQLite to widen its kinds: the partners,
+    their need categories and the needs and referrals pointing at them all survive."""
+    _run(empty_engine, command.upgrade, "0004")
+    with empty_engine.begin() as connection:
+        run = connection.exec_driver_sql
+        run("INSERT INTO regions (id, code, name_fi, name_en) VALUES (1, '05', 'Kanta-Häme', 'x')")
+        run(
+            "INSERT INTO towns (id, name, region_id, is_regional_town) "
+            "VALUES (1, 'Forssa', 1, true)"
+        )
+        run(
+            "INSERT INTO need_categories (id, code, name_fi, name_en, sort_order, is_active) "
+            "VALUES (1, 'funding', 'rahoitus', 'funding', 1, true)"
+        )
+        run(
+            "INSERT INTO partners (id, name, kind, region_id, town_id, is_active) "
+            "VALUES (1, 'Forssan Seudun Kehittämiskeskus Oy', 'development_company', 1, 1, true)"
+        )
+        run("INSERT INTO partner_need_categories (partner_id, category_id) VALUES (1, 1)")
+    upgrade(empty_engine)
+
+    with empty_engine.begin() as connection:
+        run = connection.exec_driver_sql
+        assert run("SELECT name, kind FROM partners").all() == [
+            ("Forssan Seudun Kehittämiskeskus Oy", "development_company")
+        ]
+        assert run("SELECT partner_id, category_id FROM partner_need_categories").all() == [(1, 1)]
+        # The widened kinds are accepted; an unknown one is still refused.
+        run(
+            "INSERT INTO partners (id, name, kind, is_active) VALUES (2, 'VTT', "
+            "'research_organisation', true)"
+        )
+    with pytest.raises(IntegrityError), empty_engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO partners (id, name, kind, is_active) VALUES (3, 'X', 'guild', true)"
+        )  # fmt: skip
+
+
 # --- SQLite connection settings ----------------------------------------------------------------
 
 
