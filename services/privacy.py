@@ -23,6 +23,7 @@ from db.models import (
     Interaction,
     Need,
     Participation,
+    Partnership,
     Referral,
     now_utc,
 )
@@ -140,6 +141,9 @@ def _redact_company_texts(session: Session, company_id: int, pattern: re.Pattern
         (Referral, Referral.note, Referral.company_id),
         (Referral, Referral.outcome, Referral.company_id),
         (Participation, Participation.activity_name, Participation.company_id),
+        # A partnership's description may name the people who agreed on it.
+        (Partnership, Partnership.description, Partnership.first_company_id),
+        (Partnership, Partnership.description, Partnership.second_company_id),
     )
     for model, column, owner in texts:
         rows = session.execute(
@@ -169,6 +173,17 @@ def _redact_audit_trail(session: Session, person: ContactPerson, pattern: re.Pat
             )
             for model in (Interaction, Need, FollowUp, Referral, Participation)
         ],
+        and_(
+            AuditEvent.entity == Partnership.__tablename__,
+            AuditEvent.entity_id.in_(
+                select(Partnership.id).where(
+                    or_(
+                        Partnership.first_company_id == company_id,
+                        Partnership.second_company_id == company_id,
+                    )
+                )
+            ),
+        ),
     )
     for event_id, entity, changes in session.execute(
         select(AuditEvent.id, AuditEvent.entity, AuditEvent.changes).where(

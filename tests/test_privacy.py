@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -15,7 +16,15 @@ import pytest
 from sqlalchemy import JSON, String, Text, func, select
 from sqlalchemy.orm import Session
 
-from db.enums import AuditAction, Channel, LegalBasis, NeedStatus, Role, Severity
+from db.enums import (
+    AuditAction,
+    Channel,
+    LegalBasis,
+    NeedStatus,
+    PartnershipKind,
+    Role,
+    Severity,
+)
 from db.models import (
     AuditEvent,
     Base,
@@ -24,11 +33,13 @@ from db.models import (
     Interaction,
     Need,
     Participation,
+    Partnership,
     Referral,
 )
-from services import contact_persons, contacts, needs, participations, privacy, settings
+from services import contact_persons, contacts, ecosystem, needs, participations, privacy, settings
 from services.contact_persons import ContactPersonInput
 from services.contacts import ContactInput, FollowUpInput, NeedInput, ReferralInput
+from services.ecosystem import PartnershipInput, Party, PartyKind
 from services.errors import Forbidden, NotFound
 from services.participations import ActivityInput
 from tests.test_security import TODAY, build_world, table_counts
@@ -217,6 +228,32 @@ def test_erasure_leaves_no_trace_of_the_person_in_any_table(session: Session, wo
         contact_persons.update_contact_person(
             session, world.admin, story.person.id, ContactPersonInput("Päivi", "Uudestaan")
         )
+
+
+def test_erasure_reaches_the_companys_partnerships(session: Session, world: W) -> None:
+    """A partnership's description, and its change history, may name the person too."""
+    story = tell_the_story(session, world)
+    agreed = PartnershipInput(
+        kind=PartnershipKind.RND,
+        first=Party(PartyKind.ACTOR, world.partner.id),
+        second=Party(PartyKind.COMPANY, world.home.id),
+        starts_on=TODAY,
+        description=f"Sopimuksen allekirjoitti {FIRST} {LAST}.",
+    )
+    partnership = ecosystem.create_partnership(session, world.admin, agreed)
+    ecosystem.update_partnership(
+        session,
+        world.admin,
+        partnership.id,
+        replace(agreed, description=f"Yhteyshenkilö {LAST}, puh. {PHONE}; myös Pekka Virtanen."),
+    )
+    assert ("partnerships", "description", LAST) in traces(session, LAST)
+
+    privacy.erase_person(session, world.admin, story.person.id)
+    session.expire_all()
+
+    assert traces(session, FIRST, LAST, PHONE) == []
+    assert session.get(Partnership, partnership.id).description.endswith("myös Pekka Virtanen.")
 
 
 def test_an_export_after_erasure_holds_nothing_personal(session: Session, world: W) -> None:
