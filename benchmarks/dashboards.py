@@ -25,7 +25,7 @@ from db.engine import DATABASE_URL_ENV, database_url, make_engine
 from db.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ("engagement", "leadership", "projects")
+PAGES = ("engagement", "leadership", "projects", "ecosystem")
 
 
 class _PathWithoutPagesFolder(type(Path())):  # type: ignore[misc]

@@ -508,7 +508,8 @@ class Participation(Timestamped, Base):
         ),
         Index("ix_participations_company_id", "company_id"),
         Index("ix_participations_need_id", "need_id"),
-        Index("ix_participations_occurred_on", "occurred_on"),
+        # Covers a year's participations by town and project (ecosystem figures, derived ties).
+        Index("ix_participations_period", "occurred_on", "company_id", "project_id", "role"),
         Index("ix_participations_role", "role"),
     )
 

@@ -543,9 +543,16 @@ def partnership_editor(user: CurrentUser, partnership_id: int) -> None:
 # --- Maturity ---------------------------------------------------------------------------------
 
 
-def maturity_section(user: CurrentUser, town_id: int, town_name: str, year: int) -> None:
+@st.cache_data(ttl=600, show_spinner=False)
+def _history(town_id: int, role: str, version: int, _user: CurrentUser) -> list[dict[str, Any]]:
     with ui.transaction() as session:
-        history = ecosystem.assessment_history(session, user, town_id=town_id)
+        return ecosystem.assessment_history(session, _user, town_id=town_id)
+
+
+def maturity_section(
+    user: CurrentUser, town_id: int, town_name: str, year: int, version: int
+) -> None:
+    history = [dict(row) for row in _history(town_id, user.role, version, user)]
     st.caption(ui.t("ecosystem.maturity_help"))
     for row in history:
         row["assessed_at"] = ui.local_time(row["assessed_at"])

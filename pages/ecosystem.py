@@ -66,7 +66,9 @@ def town_figures(
 
 
 comparison = figures(year, ui.language(), user.role, version, user)
-mine = town_figures(town_id, year, ui.language(), user.role, version, user)
+mine = next((row for row in comparison if row["town_id"] == town_id), None)
+if mine is None:  # a town that is not a regional town
+    mine = town_figures(town_id, year, ui.language(), user.role, version, user)
 if mine is not None:
     eco.key_figures(mine, year)
 
@@ -182,7 +184,7 @@ with partnerships_tab:
             eco.partnership_form(user, key="new_partnership", facts={"town_ids": [town_id]})
 
 with maturity_tab:
-    eco.maturity_section(user, town_id, towns[town_id], year)
+    eco.maturity_section(user, town_id, towns[town_id], year, version)
 
 with compare_tab:
     eco.comparison_section(comparison, town_id, year)

@@ -655,11 +655,11 @@ def assessment_history(
             .order_by(MaturityAssessment.year.desc())
         ).mappings()
     ]
+    measured = _town_years(session, town_id, [row["year"] for row in rows])
     for row in rows:
-        measured = measured_figures(session, user, year=row["year"], town_ids=[town_id])
-        figures = measured[0] if measured else {}
+        figures = measured[row["year"]].as_row()
         for key in MEASURED_KEYS:
-            row[key] = figures.get(key)
+            row[key] = figures[key]
     return rows
 
 
@@ -762,6 +762,51 @@ def measured_figures(
     _add_derived_ties(session, figures, ids, year)
     _add_assessments(session, figures, ids, year)
     return [figures[id_].as_row() for id_ in ids]
+
+
+def _town_years(session: Session, town_id: int, years: list[int]) -> dict[int, TownFigures]:
+    """One town's figures for several years at once (derived ties are left out): the
+    participations are read once, grouped by year."""
+    town = session.get(Town, town_id)
+    name = town.name if town else ""
+    result: dict[int, TownFigures] = {}
+    actors = TownFigures(town_id, name, "")
+    _add_actors(session, {town_id: actors}, [town_id])
+    for year in years:
+        figures = TownFigures(town_id, name, "")
+        figures.actors_by_type = Counter(actors.actors_by_type)
+        figures.local_by_type = Counter(actors.local_by_type)
+        figures.local_actors = actors.local_actors
+        _add_partnerships(session, {town_id: figures}, [town_id], year)
+        result[year] = figures
+    if not years:
+        return result
+    year_of = func.extract("year", Participation.occurred_on)
+    driven = case((Participation.role == ParticipationRole.CO_DEVELOPER, 1), else_=0)
+    rows = session.execute(
+        select(
+            year_of,
+            func.count(Participation.company_id.distinct()),
+            func.count(),
+            func.sum(driven),
+        )
+        .select_from(Company)
+        .join(Participation, Participation.company_id == Company.id)
+        .where(
+            Company.town_id == town_id,
+            Participation.occurred_on.between(
+                dt.date(min(years), 1, 1), dt.date(max(years), 12, 31)
+            ),
+        )
+        .group_by(year_of)
+    )
+    for year, companies, participations, company_driven in rows:
+        figures = result.get(int(year))
+        if figures is not None:
+            figures.companies_engaged = companies
+            figures.participations = participations
+            figures.company_driven = int(company_driven or 0)
+    return result
 
 
 def _add_actors(session: Session, figures: dict[int, TownFigures], ids: list[int]) -> None:
