@@ -1343,7 +1343,9 @@ class _Seeder:
 
         for town in regional_towns:
             level = levels.get(town.id, Maturity.STARTING.value)
-            count = PARTNERSHIPS_PER_LEVEL[level] + rng.randrange(0, 3)
+            # More companies, more partnerships: about sevenfold at the national scale.
+            per_scale = max(1, round((self.scale.companies / SCALES["demo"].companies) ** 0.5))
+            count = (PARTNERSHIPS_PER_LEVEL[level] + rng.randrange(0, 3)) * per_scale
             cross_share = {"starting": 0.1, "developing": 0.25, "established": 0.45}[level]
             city = ("actor", actor_ids[f"{town.genitive} kaupunki"])
             region_id = self.region_id[town.region]

@@ -28,7 +28,7 @@ GROUP_COLOURS: dict[str, str] = {
     ActorType.STATE: "#009E73",
     ActorType.RESEARCH: "#CC79A7",
     ActorType.ASSOCIATION: "#D55E00",
-    ActorType.OTHER: "#999999",
+    ActorType.OTHER: "#56B4E9",
     "project": "#000000",
 }
 TIE_COLOURS: dict[str, str] = {
@@ -40,6 +40,7 @@ TIE_COLOURS: dict[str, str] = {
     "participation": "#B8C0C8",
 }
 LABEL_LENGTH = 30
+MAX_LABELS = 25  # more names than this on one chart would cover each other
 COMPARED = ("actors", "local_actors", "partnerships", "cross_border_share", "with_state",
             "companies_engaged", "company_driven_share", "derived_ties")  # fmt: skip
 SHARES = ("cross_border_share", "company_driven_share")
@@ -166,10 +167,19 @@ def network_chart(
     than companies, and companies with partnerships, are named; the rest on hover."""
     group_names = {group: _group_label(group) for group in GROUP_COLOURS}
     tie_names = {kind: _tie_label(kind) for kind in TIE_COLOURS}
+    # Names for the most connected organisations other than companies seen only in projects;
+    # in a large network, not for those with a single tie (their names show on hover).
+    candidates = [
+        n
+        for n in nodes
+        if (n["group"] != "company" or n.get("partnered"))
+        and (n["degree"] > 1 or len(nodes) <= 2 * MAX_LABELS)
+    ]
+    named = {n["key"] for n in sorted(candidates, key=lambda n: -n["degree"])[:MAX_LABELS]}
     node_rows = []
     for node in nodes:
         x, y = positions[node["key"]]
-        labelled = node["group"] != "company" or node.get("partnered")
+        labelled = node["key"] in named
         node_rows.append(
             {
                 "x": x,
@@ -431,7 +441,7 @@ def _party_picker(
     chosen = st.selectbox(
         ui.t(f"party_kind.{kind}"),
         ids,
-        index=ids.index(preselected) if preselected in ids else (0 if ids else None),
+        index=ids.index(preselected) if preselected in ids else None,
         format_func=names.get,
         placeholder=ui.t("ecosystem.choose_party"),
         key=ui.widget_key(f"{key}.{kind}"),

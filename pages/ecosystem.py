@@ -124,9 +124,8 @@ with actors_tab:
     )
     if chosen_actor is not None:
         eco.actor_editor(user, chosen_actor["id"])
-    if user.role == Role.ADMIN or (
-        user.role == Role.ADVISOR and user.town_ids
-    ):  # advisors add actors based in their home towns
+    # Advisors add actors based in their home towns: on those towns' pages.
+    if user.role == Role.ADMIN or (user.role == Role.ADVISOR and town_id in user.town_ids):
         with st.expander(ui.t("ecosystem.new_actor"), icon=":material/add:"):
             eco.actor_form(user, key="new_actor", facts={"town_id": town_id})
 
