@@ -6,14 +6,18 @@ See tests/databases.py for how the backends are found.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
 
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade
+from tests.apptest_fixtures import copy_database, fresh_app
+from tests.browsing import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
 from tests.databases import (
     BACKENDS,
     POSTGRES_URL_ENV,
@@ -129,3 +133,56 @@ def demo(demo_database_url: str) -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
+
+
+# --- Page tests (AppTest) ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app(demo_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    """A fresh app session on the shared demo database, for tests that only read."""
+    yield from fresh_app(demo_database_url, monkeypatch)
+
+
+@pytest.fixture
+def own_database(demo_database_url: str, tmp_path) -> str:  # type: ignore[no-untyped-def]
+    return copy_database(demo_database_url, tmp_path)
+
+
+@pytest.fixture
+def own_app(own_database: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    """A fresh app session on a private copy of the demo database, for tests that write."""
+    yield from fresh_app(own_database, monkeypatch)
+
+
+# --- Browser tests (Playwright driving Debian's Chromium) ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, driven by Playwright, for one test module."""
+    if not CHROMIUM.exists():
+        unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is not installed")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A Finnish browser tab of its own (its own cookies)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fi-FI")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield page
+    finally:
+        context.close()

@@ -29,13 +29,12 @@ from services.companies import search_companies
 from services.i18n import format_date, translate
 from services.paging import DEFAULT_PAGE_SIZE
 from services.validation import search_key
-from tests.test_browser import (  # noqa: F401 - `browser` is a fixture used by name
+from tests.test_browser import (
     ARTIFACTS,
     TIMEOUT_MS,
-    browser,
+    app_server,
     heading,
     sign_in,
-    streamlit_server,
     wait_for_content,
 )
 
@@ -60,18 +59,14 @@ def journey_database_url(demo_database_url: str, tmp_path_factory: pytest.TempPa
 
 
 @pytest.fixture(scope="module")
-def journey_server(journey_database_url: str, browser: Any) -> Iterator[str]:  # noqa: F811
-    with streamlit_server(journey_database_url, ARTIFACTS / "streamlit-advisor.log") as base_url:
-        # As in tests/test_browser.py: a first visit to "/" leaves the folder-based page mode.
-        first = browser.new_page()
-        first.goto(f"{base_url}/")
-        first.get_by_label(fi("login.username")).wait_for(timeout=TIMEOUT_MS)
-        first.close()
+def journey_server(journey_database_url: str, browser: Any) -> Iterator[str]:
+    log = ARTIFACTS / "streamlit-advisor.log"
+    with app_server(journey_database_url, log, browser) as base_url:
         yield base_url
 
 
 @pytest.fixture
-def tab(browser: Any) -> Iterator[Any]:  # noqa: F811
+def tab(browser: Any) -> Iterator[Any]:
     """A page whose table downloads arrive as files (not through a save-file dialog)."""
     context = browser.new_context(
         viewport={"width": 1400, "height": 1000}, locale="fi-FI", accept_downloads=True

@@ -22,24 +22,12 @@ import pytest
 from db.engine import DATABASE_URL_ENV
 from db.enums import Role
 from services.i18n import translate
-from tests.databases import unavailable
+from tests.browsing import ARTIFACTS, ROOT, TIMEOUT_MS
 from tests.test_permissions import EXPECTED_PAGES
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 STARTUP_TIMEOUT_S = 60
-TIMEOUT_MS = 30_000
 
 
 def _free_port() -> int:
@@ -97,44 +85,23 @@ def streamlit_server(database_url: str, log: Path) -> Iterator[str]:
                 process.wait()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the playwright package is not installed")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+@contextmanager
+def app_server(database_url: str, log: Path, browser: Any) -> Iterator[str]:
+    """A server for the tests: started, and visited once at "/", which takes the new process
+    out of Streamlit's folder-based page mode (see
+    test_a_bookmark_works_as_the_first_request_after_a_restart)."""
+    with streamlit_server(database_url, log) as base_url:
+        first = browser.new_page()
+        first.goto(f"{base_url}/")
+        first.get_by_label(translate("login.username", "fi")).wait_for(timeout=TIMEOUT_MS)
+        first.close()
+        yield base_url
 
 
 @pytest.fixture(scope="module")
 def server(demo_database_url: str, browser: Any) -> Iterator[str]:
-    with streamlit_server(demo_database_url, ARTIFACTS / "streamlit.log") as base_url:
-        # A first visit to "/" takes the new process out of Streamlit's folder-based page mode
-        # (see test_a_bookmark_works_as_the_first_request_after_a_restart).
-        page = browser.new_page()
-        page.goto(f"{base_url}/")
-        page.get_by_label(translate("login.username", "fi")).wait_for(timeout=TIMEOUT_MS)
-        page.close()
+    with app_server(demo_database_url, ARTIFACTS / "streamlit.log", browser) as base_url:
         yield base_url
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fi-FI")
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 def sign_in(page: Any, username: str, password: str) -> None:

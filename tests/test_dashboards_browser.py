@@ -28,10 +28,9 @@ from tests.test_browser import ARTIFACTS, heading, sign_in, wait_for_content
 
 pytestmark = pytest.mark.browser
 
-# The fixtures of tests/test_browser.py: Chromium, `streamlit run` on the demo database, a page.
-browser = base.browser
+# `streamlit run` on the demo database, from tests/test_browser.py (Chromium and the page come
+# from tests/conftest.py).
 server = base.server
-page = base.page
 
 Accounts = dict[str, dict[str, Any]]
 CHART = '[data-testid="stVegaLiteChart"]'

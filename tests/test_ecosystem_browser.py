@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from db.engine import make_engine
@@ -27,14 +25,13 @@ from services.auth import current_user
 from services.ecosystem import ActorInput, PartnershipInput, Party, PartyKind
 from services.i18n import translate
 from services.settings import current_settings
-from tests.test_browser import (  # noqa: F401 - `browser` is a fixture used by name
+from tests.apptest_fixtures import copy_database
+from tests.test_browser import (
     ARTIFACTS,
-    TIMEOUT_MS,
-    browser,
+    app_server,
     heading,
     sidebar_pages,
     sign_in,
-    streamlit_server,
 )
 from tests.test_permissions import EXPECTED_PAGES
 
@@ -99,37 +96,16 @@ def ecosystem_database(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> str:
     """A copy of the demo database (the shared one stays as the seed left it), grown."""
-    source = make_url(demo_database_url).database
-    target = tmp_path_factory.mktemp("ecosystem-browser") / "ecosystem-demo.db"
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    url = f"sqlite:///{target}"
+    url = copy_database(demo_database_url, tmp_path_factory.mktemp("ecosystem-browser"))
     _grow_network(url, int(demo_accounts[Role.ADMIN]["id"]))
     return url
 
 
 @pytest.fixture(scope="module")
-def server(ecosystem_database: str, browser: Any) -> Iterator[str]:  # noqa: F811
+def server(ecosystem_database: str, browser: Any) -> Iterator[str]:
     log = ARTIFACTS / "streamlit-ecosystem.log"
-    with streamlit_server(ecosystem_database, log) as base_url:
-        # The first visit takes the new process out of Streamlit's folder-based page mode.
-        first = browser.new_page()
-        first.goto(f"{base_url}/")
-        first.get_by_label(fi("login.username")).wait_for(timeout=TIMEOUT_MS)
-        first.close()
+    with app_server(ecosystem_database, log, browser) as base_url:
         yield base_url
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:  # noqa: F811
-    """A Finnish browser tab, as tests/test_browser.py's `page`."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fi-FI")
-    tab = context.new_page()
-    tab.set_default_timeout(TIMEOUT_MS)
-    try:
-        yield tab
-    finally:
-        context.close()
 
 
 def town_id(url: str, name: str) -> int:

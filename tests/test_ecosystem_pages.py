@@ -8,20 +8,14 @@ against what the services compute from the same database.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import streamlit as st
-import streamlit.runtime.pages_manager as pages_manager
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from db.engine import DATABASE_URL_ENV, make_engine
+from db.engine import make_engine
 from db.enums import EcosystemDriver, Maturity, PartnerKind, PartnershipKind, Role
 from db.models import Company, Partner, Partnership, Town
 from pages._ui import plain
@@ -29,9 +23,7 @@ from services import ecosystem
 from services.auth import CurrentUser, current_user
 from services.i18n import format_number, format_percent, translate
 from services.settings import current_settings
-from tests.test_pages import _PathWithoutPagesFolder
 
-ROOT = Path(__file__).resolve().parent.parent
 TABS = ("network", "actors", "partnerships", "maturity", "comparison", "gaps")
 METRICS = ("actors", "partnerships", "cross_border", "engaged", "company_driven")
 SAVE = translate("common.save", "fi")  # "Tallenna"
@@ -42,41 +34,6 @@ TODAY = dt.date.today()
 
 def fi(key: str, **params: object) -> str:
     return translate(key, "fi", **params)
-
-
-# --- Fixtures (as in tests/test_projects_pages.py) ---------------------------------------------
-
-
-def _app(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    """A fresh app session on the database at `url` (see tests/test_pages.py's `app`)."""
-    monkeypatch.chdir(ROOT)
-    monkeypatch.setenv(DATABASE_URL_ENV, url)
-    monkeypatch.setattr(pages_manager, "Path", _PathWithoutPagesFolder)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield AppTest.from_file(ROOT / "streamlit_app.py", default_timeout=60)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def app(demo_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    yield from _app(demo_database_url, monkeypatch)
-
-
-@pytest.fixture
-def own_database(demo_database_url: str, tmp_path: Path) -> str:
-    """A copy of the demo database for a test that writes (SQLite's backup: WAL included)."""
-    source = make_url(demo_database_url).database
-    target = tmp_path / "own-demo.db"
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return f"sqlite:///{target}"
-
-
-@pytest.fixture
-def own_app(own_database: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    yield from _app(own_database, monkeypatch)
 
 
 # --- Helpers -------------------------------------------------------------------------------

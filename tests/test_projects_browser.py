@@ -20,12 +20,9 @@ from services.auth import current_user
 from services.i18n import translate
 from services.need_fit import ProjectFit, need_fit
 from services.projects import list_projects
-from tests.test_browser import (  # noqa: F401 - `browser` is a fixture used by name
+from tests.test_browser import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     TIMEOUT_MS,
-    browser,
     heading,
     sign_in,
     streamlit_server,
@@ -41,7 +38,7 @@ ROW_HEIGHT = 35  # pages/_ui.py ROW_HEIGHT: the table's header and each row
 
 
 @pytest.fixture(scope="module")
-def server(demo_database_url: str, browser: Any) -> Iterator[str]:  # noqa: F811
+def server(demo_database_url: str, browser: Any) -> Iterator[str]:
     log = ARTIFACTS / "streamlit-projects.log"
     with streamlit_server(demo_database_url, log) as base_url:
         # The first visit takes the new process out of Streamlit's folder-based page mode.
@@ -50,17 +47,6 @@ def server(demo_database_url: str, browser: Any) -> Iterator[str]:  # noqa: F811
         page.get_by_label(translate("login.username", "fi")).wait_for(timeout=TIMEOUT_MS)
         page.close()
         yield base_url
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:  # noqa: F811
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fi-FI")
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 def listing_and_fits(url: str, user_id: int) -> tuple[list[str], dict[str, ProjectFit]]:

@@ -7,20 +7,14 @@ Read-only tests share the session's demo database; tests that write use their ow
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import streamlit as st
-import streamlit.runtime.pages_manager as pages_manager
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from db.engine import DATABASE_URL_ENV, make_engine
+from db.engine import make_engine
 from db.enums import ProjectKind, Role
 from db.models import Company, NeedCategory, Project, Town
 from db.seed import MISMATCHED_PROJECT
@@ -30,45 +24,11 @@ from services.need_fit import ProjectFit, need_fit
 from services.projects import ProjectInput, create_project
 from services.settings import update_settings
 from tests.factories import valid_business_id
-from tests.test_pages import _PathWithoutPagesFolder
 
-ROOT = Path(__file__).resolve().parent.parent
 MISMATCHED = "Kansainvälistyvä Etelä-Pohjanmaa 2024–2026"  # the demo manager's current project
 WELL_MATCHED = "Osaava työvoima Länsi-Suomen seutukaupunkeihin 2019–2023"
 DRILL_DOWN = translate("fit.drill_down", "fi")  # "Näytä yritykset ja tarpeet"
 READ_ONLY = translate("project.read_only", "fi")
-
-
-def _app(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    """A fresh app session on the database at `url` (see tests/test_pages.py's `app`)."""
-    monkeypatch.chdir(ROOT)
-    monkeypatch.setenv(DATABASE_URL_ENV, url)
-    monkeypatch.setattr(pages_manager, "Path", _PathWithoutPagesFolder)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield AppTest.from_file(ROOT / "streamlit_app.py", default_timeout=60)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def app(demo_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    yield from _app(demo_database_url, monkeypatch)
-
-
-@pytest.fixture
-def own_database(demo_database_url: str, tmp_path: Path) -> str:
-    """A copy of the demo database for a test that writes (SQLite's backup: WAL included)."""
-    source = make_url(demo_database_url).database
-    target = tmp_path / "own-demo.db"
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return f"sqlite:///{target}"
-
-
-@pytest.fixture
-def own_app(own_database: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    yield from _app(own_database, monkeypatch)
 
 
 # --- Helpers -------------------------------------------------------------------------------

@@ -34,13 +34,12 @@ from services.i18n import translate
 from services.sessions import COOKIE_NAME
 from services.users import set_user_active
 from services.validation import business_id_check_digit
-from tests.test_browser import (  # noqa: F401 - `browser` is a fixture used by name
+from tests.test_browser import (
     ARTIFACTS,
     TIMEOUT_MS,
-    browser,
+    app_server,
     heading,
     sign_in,
-    streamlit_server,
     wait_for_content,
 )
 
@@ -80,19 +79,14 @@ def db(security_database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="module")
-def security_server(security_database_url: str, browser: Any) -> Iterator[str]:  # noqa: F811
+def security_server(security_database_url: str, browser: Any) -> Iterator[str]:
     log = ARTIFACTS / "streamlit-security.log"
-    with streamlit_server(security_database_url, log) as base_url:
-        # As in tests/test_browser.py: a first visit to "/" leaves the folder-based page mode.
-        first = browser.new_page()
-        first.goto(f"{base_url}/")
-        first.get_by_label(fi("login.username")).wait_for(timeout=TIMEOUT_MS)
-        first.close()
+    with app_server(security_database_url, log, browser) as base_url:
         yield base_url
 
 
 @pytest.fixture
-def context(browser: Any) -> Iterator[Any]:  # noqa: F811
+def context(browser: Any) -> Iterator[Any]:
     """A browser profile of its own (its own cookies), with every dialog recorded."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fi-FI")
     context.dialogs = []  # type: ignore[attr-defined]
@@ -218,7 +212,7 @@ def test_a_reload_keeps_the_user_signed_in_until_they_sign_out(
 
 def test_a_stolen_token_stops_working_after_sign_out(
     security_server: str,
-    browser: Any,  # noqa: F811
+    browser: Any,
     context: Any,
     demo_accounts: dict[str, dict[str, Any]],
 ) -> None:
