@@ -41,6 +41,7 @@ TIE_COLOURS: dict[str, str] = {
 }
 LABEL_LENGTH = 30
 MAX_LABELS = 25  # more names than this on one chart would cover each other
+SMALL_NETWORK = 20  # up to this many nodes, companies are named too
 COMPARED = ("actors", "local_actors", "partnerships", "cross_border_share", "with_state",
             "companies_engaged", "company_driven_share", "derived_ties")  # fmt: skip
 SHARES = ("cross_border_share", "company_driven_share")
@@ -167,15 +168,12 @@ def network_chart(
     than companies, and companies with partnerships, are named; the rest on hover."""
     group_names = {group: _group_label(group) for group in GROUP_COLOURS}
     tie_names = {kind: _tie_label(kind) for kind in TIE_COLOURS}
-    # Names for the most connected organisations other than companies seen only in projects;
-    # in a large network, not for those with a single tie (their names show on hover).
-    candidates = [
-        n
-        for n in nodes
-        if (n["group"] != "company" or n.get("partnered"))
-        and (n["degree"] > 1 or len(nodes) <= 2 * MAX_LABELS)
-    ]
-    named = {n["key"] for n in sorted(candidates, key=lambda n: -n["degree"])[:MAX_LABELS]}
+    # Names for the organisations other than companies, the most connected first; in a small
+    # network for companies too. The rest show their names on hover.
+    small = len(nodes) <= SMALL_NETWORK
+    candidates = [n for n in nodes if n["group"] != "company" or small]
+    ranked = sorted(candidates, key=lambda n: (n["group"] == "company", -n["degree"]))
+    named = {n["key"] for n in ranked[:MAX_LABELS]}
     node_rows = []
     for node in nodes:
         x, y = positions[node["key"]]
@@ -189,6 +187,8 @@ def network_chart(
                 "group": group_names[node["group"]],
                 "town": node["town"] or "",
                 "ties": node["degree"],
+                "companies": node.get("companies", 0),
+                "weight": node["degree"] + node.get("companies", 0),
             }
         )
     edge_rows = []
@@ -235,7 +235,7 @@ def network_chart(
         .encode(
             x=x,
             y=y,
-            size=alt.Size("ties:Q", scale=alt.Scale(range=[50, 700]), legend=None),
+            size=alt.Size("weight:Q", scale=alt.Scale(range=[50, 900]), legend=None),
             color=alt.Color(
                 "group:N",
                 title=ui.t("ecosystem.legend_actors"),
@@ -249,6 +249,7 @@ def network_chart(
                 alt.Tooltip("group:N", title=ui.t("ecosystem.actor_type")),
                 alt.Tooltip("town:N", title=ui.t("col.town")),
                 alt.Tooltip("ties:Q", title=ui.t("col.ties")),
+                alt.Tooltip("companies:Q", title=ui.t("ecosystem.companies_taking_part")),
             ],
         )
     )

@@ -951,8 +951,10 @@ class Network:
 def network(
     session: Session, user: CurrentUser, *, town_id: int, year: int, max_nodes: int = 100
 ) -> Network:
-    """The town's partnerships in the year, its companies' ties to the projects they took part
-    in, and its own actors; at most `max_nodes`, the most connected first."""
+    """Who works with whom around the town in the year: its partnerships, the projects its
+    companies took part in, and its own actors. A company with partnerships is a node of its
+    own, tied to the projects it took part in; the others are counted in their projects'
+    `companies`. At most `max_nodes`, partnership parties and the most connected first."""
     require(user, Action.VIEW_REGISTER)
     town = session.get(Town, town_id)
     if town is None:
@@ -973,6 +975,7 @@ def network(
                 "weight": 1,
             }
         )
+    in_partnership = {key for edge in edges for key in (edge["source"], edge["target"])}
     first, last = _year_bounds(year)
     participation_rows = session.execute(
         select(Participation.company_id, Participation.project_id, func.count())
@@ -980,33 +983,26 @@ def network(
         .where(Company.town_id == town_id, Participation.occurred_on.between(first, last))
         .group_by(Participation.company_id, Participation.project_id)
     )
+    companies_in: Counter[str] = Counter()
     for company_id, project_id, count in participation_rows:
-        edges.append(
-            {
-                "source": f"{PartyKind.COMPANY}:{company_id}",
-                "target": f"{PartyKind.PROJECT}:{project_id}",
-                "kind": "participation",
-                "weight": count,
-            }
-        )
+        company, project = f"{PartyKind.COMPANY}:{company_id}", f"{PartyKind.PROJECT}:{project_id}"
+        companies_in[project] += 1
+        if company in in_partnership:
+            edges.append({"source": company, "target": project, "kind": "participation",
+                          "weight": count})  # fmt: skip
     local_actors = session.scalars(
         select(Partner.id).where(Partner.town_id == town_id, Partner.is_active)
     ).all()
-    keys = {f"{PartyKind.ACTOR}:{actor_id}" for actor_id in local_actors}
+    keys = {f"{PartyKind.ACTOR}:{actor_id}" for actor_id in local_actors} | set(companies_in)
+    degree: Counter[str] = Counter()
     for edge in edges:
         keys.update((edge["source"], edge["target"]))
-    degree: Counter[str] = Counter()
-    in_partnership: set[str] = set()
-    for edge in edges:
         degree[edge["source"]] += 1
         degree[edge["target"]] += 1
-        if edge["kind"] != "participation":
-            in_partnership.update((edge["source"], edge["target"]))
 
     def priority(key: str) -> tuple[int, int, str]:
-        # Partnerships and the town's own actors first; companies seen only in projects last.
-        rank = 0 if key in in_partnership or not key.startswith("company:") else 1
-        return (rank, -degree[key], key)
+        # Partnership parties first, the most connected of them first; then the rest.
+        return (0 if key in in_partnership else 1, -degree[key] - companies_in[key], key)
 
     kept = sorted(keys, key=priority)[:max_nodes]
     kept_set = set(kept)
@@ -1014,6 +1010,7 @@ def network(
     nodes = _describe_nodes(session, kept, degree, town_id)
     for node in nodes:
         node["partnered"] = node["key"] in in_partnership
+        node["companies"] = companies_in[node["key"]]
     return Network(nodes=nodes, edges=shown, total_nodes=len(keys), total_edges=len(edges))
 
 

@@ -65,6 +65,11 @@ def _force_directed(
         step = np.minimum(length, temperature)[:, None]
         position += displacement / length[:, None] * step
         temperature = max(temperature * 0.97, 0.005)
-    position -= position.mean(axis=0)
-    scale = np.linalg.norm(position, axis=1).max() or 1.0
-    return position / scale
+    position -= np.median(position, axis=0)
+    # Scale so that most nodes fill the circle; the few far out are drawn in to its edge, so
+    # one long chain does not leave the crowded middle small.
+    radius = np.linalg.norm(position, axis=1)
+    scale = float(np.quantile(radius, 0.9)) or float(radius.max()) or 1.0
+    position /= scale
+    radius = np.maximum(radius / scale, 1e-9)
+    return position * (np.minimum(radius, 1.0) / radius)[:, None]

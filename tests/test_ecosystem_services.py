@@ -915,7 +915,7 @@ def test_kinds_elsewhere_include_an_actor_in_a_neighbouring_town(session: Sessio
 def test_the_network_of_a_town(session: Session, w) -> None:  # type: ignore[no-untyped-def]
     net = eco.network(session, w.as_leader, town_id=w.T1.id, year=YEAR)
     a = {name: f"actor:{getattr(w, name).id}" for name in ("a1", "a2", "a4", "a8")}
-    c = {name: f"company:{getattr(w, name).id}" for name in ("c1", "c2", "c3", "c6")}
+    c = {name: f"company:{getattr(w, name).id}" for name in ("c1", "c6")}
     p = {name: f"project:{getattr(w, name).id}" for name in ("P1", "P2", "P3")}
     edges = {(e["source"], e["target"], e["kind"], e["weight"]) for e in net.edges}
     assert edges == {
@@ -924,18 +924,15 @@ def test_the_network_of_a_town(session: Session, w) -> None:  # type: ignore[no-
         (c["c1"], c["c6"], "rnd", 1),
         (a["a2"], p["P1"], "network_membership", 1),
         (a["a1"], c["c1"], "rnd", 1),
-        # Rauma companies in projects in 2025, weighted by participations.
+        # c1, a partner company, took part in P1 twice and P2 once in 2025.
         (c["c1"], p["P1"], "participation", 2),
-        (c["c2"], p["P1"], "participation", 1),
         (c["c1"], p["P2"], "participation", 1),
-        (c["c2"], p["P3"], "participation", 1),
-        (c["c3"], p["P3"], "participation", 1),
     }
-    assert len(net.edges) == 9
     nodes = {node["key"]: node for node in net.nodes}
+    # c2 and c3 have no partnerships: they are counted in their projects, not drawn.
     # a8 is Rauma's own actor with no ties; a5 is inactive.
     assert set(nodes) == {*a.values(), *c.values(), *p.values()}
-    assert (net.total_nodes, net.total_edges) == (11, 9)
+    assert (net.total_nodes, net.total_edges) == (9, 6)
     assert nodes[a["a8"]]["degree"] == 0
     assert nodes[a["a8"]]["group"] == "association"
     assert (nodes[a["a4"]]["group"], nodes[a["a4"]]["town"]) == ("education", "Huittinen")
@@ -944,24 +941,36 @@ def test_the_network_of_a_town(session: Session, w) -> None:  # type: ignore[no-
     assert (nodes[p["P1"]]["label"], nodes[p["P1"]]["group"], nodes[p["P1"]]["degree"]) == (
         "Kasvupolku",
         "project",
-        3,
+        2,
     )
+    # Rauma's companies taking part in 2025: P1 c1 and c2, P2 c1, P3 c2 and c3.
+    assert {key: nodes[key]["companies"] for key in p.values()} == {
+        p["P1"]: 2,
+        p["P2"]: 1,
+        p["P3"]: 2,
+    }
+    assert nodes[p["P3"]]["degree"] == 0
+    assert (nodes[c["c1"]]["partnered"], nodes[p["P3"]]["partnered"]) == (True, False)
 
 
 def test_the_network_cap_keeps_partnership_parties_first(session: Session, w) -> None:  # type: ignore[no-untyped-def]
-    net = eco.network(session, w.as_leader, town_id=w.T1.id, year=YEAR, max_nodes=9)
-    # c2 and c3 are seen only in projects (c2 with two ties): they go first, before even the
-    # unconnected a8.
+    # Six nodes: the six partnership parties (a1, a2, a4, c1, c6, P1), before P2 and P3 with
+    # more companies and the unconnected a8.
+    net = eco.network(session, w.as_leader, town_id=w.T1.id, year=YEAR, max_nodes=6)
     kept = {node["key"] for node in net.nodes}
-    assert len(kept) == 9
-    assert f"company:{w.c2.id}" not in kept
-    assert f"company:{w.c3.id}" not in kept
-    assert f"actor:{w.a8.id}" in kept
+    assert kept == {
+        f"actor:{w.a1.id}",
+        f"actor:{w.a2.id}",
+        f"actor:{w.a4.id}",
+        f"company:{w.c1.id}",
+        f"company:{w.c6.id}",
+        f"project:{w.P1.id}",
+    }
     assert all(e["source"] in kept and e["target"] in kept for e in net.edges)
-    assert len(net.edges) == 6  # the four partnerships, c1–P1 and c1–P2
-    assert (net.total_nodes, net.total_edges) == (11, 9)
+    assert len(net.edges) == 5  # the four partnerships and c1–P1
+    assert (net.total_nodes, net.total_edges) == (9, 6)
 
-    # Three nodes: the most connected of the first rank, c1 (4), P1 (3), a1 (2).
+    # Three nodes: the most connected parties, c1 (4 ties), P1 (2 ties, 2 companies), a1 (2).
     top = eco.network(session, w.as_leader, town_id=w.T1.id, year=YEAR, max_nodes=3)
     assert {node["key"] for node in top.nodes} == {
         f"company:{w.c1.id}",

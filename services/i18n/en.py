@@ -812,7 +812,7 @@ MESSAGES: dict[str, str] = {
     "ecosystem.cross_border_help": "Across a municipal border {municipal}, across a regional border {regional}, with a state agency {state}.",
     "ecosystem.engaged_help": "The town's companies that took part in projects in {year}.",
     "ecosystem.company_driven_help": "As co-developer or initiator in {driven} of {total} participations.",
-    "ecosystem.network_help": "Showing {shown} of {total} organisations and companies (most connected first), year {year}. Lines: partnerships by type; dashed: a company took part in a project. Hover over a circle to see its name.",
+    "ecosystem.network_help": "Showing {shown} of {total} organisations (most connected first), year {year}. Lines: partnerships by type; dashed: a partner company took part in a project. A project's circle grows with the number of the town's companies that took part. Hover over a circle to see its name and figures.",
     "ecosystem.no_network": "The town has no partnerships or project participation in {year}.",
     "ecosystem.derived_ties": "Ties between companies derived from shared projects: {ties}, of which {cross} across the town's border (year {year}; a pair counts once per project it shares).",
     "ecosystem.legend_ties": "Tie",
@@ -945,6 +945,7 @@ MESSAGES: dict[str, str] = {
     "ecosystem.metric.company_driven": "Company-driven",
     "ecosystem.maturity_line": "**Maturity:** {maturity}, {driver} (assessed {year})",
     "col.region": "Region",
+    "ecosystem.companies_taking_part": "The town's companies taking part",
 }
 
 MESSAGES.update({f"tol.{letter}": f"{letter} {en}" for letter, (_, en) in TOL_SECTIONS.items()})

@@ -813,7 +813,7 @@ MESSAGES: dict[str, str] = {
     "ecosystem.cross_border_help": "Kuntarajan ylittäviä {municipal}, maakuntarajan ylittäviä {regional}, valtion toimijan kanssa {state}.",
     "ecosystem.engaged_help": "Kunnan yritykset, jotka osallistuivat hankkeisiin vuonna {year}.",
     "ecosystem.company_driven_help": "Yhteiskehittäjänä tai aloitteentekijänä {driven} / {total} osallistumisesta.",
-    "ecosystem.network_help": "Näytetään {shown} / {total} toimijaa ja yritystä (eniten yhteyksiä ensin), vuosi {year}. Viivat: kumppanuudet tyypeittäin; katkoviiva: yrityksen osallistuminen hankkeeseen. Vie hiiri ympyrän päälle nähdäksesi nimen.",
+    "ecosystem.network_help": "Näytetään {shown} / {total} organisaatiota (eniten yhteyksiä ensin), vuosi {year}. Viivat: kumppanuudet tyypeittäin; katkoviiva: kumppanuusyrityksen osallistuminen hankkeeseen. Hankkeen ympyrän koko kertoo, montako kunnan yritystä siihen osallistui. Vie hiiri ympyrän päälle nähdäksesi nimen ja luvut.",
     "ecosystem.no_network": "Kunnalla ei ole vuonna {year} kumppanuuksia eikä hankeosallistumisia.",
     "ecosystem.derived_ties": "Yhteisistä hankkeista johdettuja yrityssiteitä {ties}, joista {cross} yli kuntarajan (vuosi {year}; yrityspari lasketaan kerran kutakin yhteistä hanketta kohden).",
     "ecosystem.legend_ties": "Side",
@@ -946,6 +946,7 @@ MESSAGES: dict[str, str] = {
     "ecosystem.metric.company_driven": "Yritysvetoisia",
     "ecosystem.maturity_line": "**Kypsyystaso:** {maturity}, {driver} (arvio {year})",
     "col.region": "Maakunta",
+    "ecosystem.companies_taking_part": "Kunnan yrityksiä mukana",
 }
 
 MESSAGES.update({f"tol.{letter}": f"{letter} {fi}" for letter, (fi, _) in TOL_SECTIONS.items()})
