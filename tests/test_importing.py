@@ -28,7 +28,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from db.engine import make_engine
-from db.enums import AuditAction, Channel, ParticipationRole, Role
+from db.enums import AuditAction, Channel, ParticipationRole, PartnershipKind, Role
 from db.migrate import upgrade
 from db.models import (
     AuditEvent,
@@ -39,6 +39,7 @@ from db.models import (
     Interaction,
     Need,
     Participation,
+    Partnership,
     Referral,
     Region,
     Town,
@@ -1127,14 +1128,24 @@ def test_merging_moves_all_history_and_is_audited(session: Session, world: W) ->
     make.interaction(
         session, company=remove, advisor=world.advisor_row, occurred_on=dt.date(2026, 5, 5)
     )
+    session.add(
+        Partnership(kind=PartnershipKind.RND, first_partner_id=world.partner.id,
+                    second_company_id=remove.id, starts_on=dt.date(2026, 2, 2))
+    )  # fmt: skip
     kept_before = company_history_counts(session, keep.id)
-    moving = company_history_counts(session, remove.id)
+    moving = {**company_history_counts(session, remove.id), "partnerships": 1}
     assert all(moving.values())  # something of every kind moves
     total = table_counts(session)
 
     moved = duplicates.merge_companies(session, world.admin, keep_id=keep.id, remove_id=remove.id)
     session.expire_all()
     assert moved == moving
+    del moving["partnerships"]  # partnerships name the company in two columns, checked here:
+    assert session.scalars(
+        select(Partnership.second_company_id).where(
+            Partnership.first_partner_id == world.partner.id
+        )
+    ).all() == [keep.id]
     assert company_history_counts(session, remove.id) == dict.fromkeys(moving, 0)
     assert company_history_counts(session, keep.id) == {
         name: kept_before[name] + moving[name] for name in moving
@@ -1158,7 +1169,7 @@ def test_merging_moves_all_history_and_is_audited(session: Session, world: W) ->
         "business_id": remove.business_id,
         "name": "Loimaan Leipomo Oy",
     }
-    assert merged.changes["merged"]["new"] == moving
+    assert merged.changes["merged"]["new"] == {**moving, "partnerships": 1}
     deleted = session.execute(
         select(AuditEvent.entity_id).where(AuditEvent.action == AuditAction.DELETE)
     ).scalar_one()
