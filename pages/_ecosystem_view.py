@@ -619,6 +619,20 @@ def maturity_section(
     ):  # fmt: skip
         ui.flash(ui.t("ecosystem.assessment_saved", town=town_name, year=str(year)))
         st.rerun()
+    if existing is None:
+        return
+    confirm = st.checkbox(
+        ui.t("ecosystem.confirm_delete_assessment", year=str(year)),
+        key=f"delete_assessment_{existing['id']}.ok",
+    )
+    if st.button(
+        ui.t("ecosystem.delete_assessment"),
+        key=f"delete_assessment_{existing['id']}",
+        disabled=not confirm,
+        icon=":material/delete:",
+    ) and ui.attempt(lambda s: ecosystem.delete_assessment(s, user, existing["id"])):
+        ui.flash(ui.t("ecosystem.assessment_deleted", town=town_name, year=str(year)))
+        st.rerun()
 
 
 def maturity_chart(history: Sequence[Mapping[str, Any]]) -> None:

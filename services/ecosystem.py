@@ -149,12 +149,7 @@ def list_actors(
         town = session.get(Town, town_id)
         if town is None:
             raise NotFound("error.town.not_found", id=town_id)
-        stmt = stmt.where(
-            or_(
-                Partner.town_id == town.id,
-                and_(Partner.town_id.is_(None), Partner.region_id == town.region_id),
-            )
-        )
+        stmt = stmt.where(_serves_town(town))
     if of_type:
         stmt = stmt.where(Partner.kind.in_(kinds_of_type(ActorType(of_type))))
     if query and query.strip():

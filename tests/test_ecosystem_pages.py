@@ -294,6 +294,33 @@ def test_an_advisor_records_an_assessment_and_a_second_one_replaces_it(
     )
 
 
+def test_an_assessment_for_the_wrong_year_is_removed_only_when_confirmed(
+    own_app: AppTest, own_database: str, demo_accounts: dict[str, dict[str, Any]]
+) -> None:
+    advisor = demo_accounts[Role.ADVISOR]
+    salo = town_ids(own_database)["Salo"]
+    before = [row["year"] for row in assessments(own_database, advisor, salo)]
+    assert 2023 in before
+
+    at = open_ecosystem(own_app, advisor, town=salo, year=2023)
+    maturity_tab = tab(at, "maturity")
+    remove = next(b for b in maturity_tab.button if b.label == fi("ecosystem.delete_assessment"))
+    assert remove.disabled  # not before the mistake is confirmed
+    confirm = fi("ecosystem.confirm_delete_assessment", year="2023")
+    next(c for c in maturity_tab.checkbox if c.label == confirm).check().run()
+    remove = next(
+        b for b in tab(at, "maturity").button if b.label == fi("ecosystem.delete_assessment")
+    )
+    assert not remove.disabled
+    remove.click().run()
+    no_trouble(at)
+    assert [s.value for s in at.success] == [
+        fi("ecosystem.assessment_deleted", town="Salo", year="2023")
+    ]
+    after = [row["year"] for row in assessments(own_database, advisor, salo)]
+    assert sorted(after) == sorted(year for year in before if year != 2023)
+
+
 def test_an_assessment_without_a_rationale_is_refused_and_nothing_is_saved(
     own_app: AppTest, own_database: str, demo_accounts: dict[str, dict[str, Any]]
 ) -> None:

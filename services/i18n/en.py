@@ -946,6 +946,9 @@ MESSAGES: dict[str, str] = {
     "ecosystem.maturity_line": "**Maturity:** {maturity}, {driver} (assessed {year})",
     "col.region": "Region",
     "ecosystem.companies_taking_part": "The town's companies taking part",
+    "ecosystem.confirm_delete_assessment": "The {year} assessment was recorded for the wrong town or year – remove it",
+    "ecosystem.delete_assessment": "Remove assessment",
+    "ecosystem.assessment_deleted": "Assessment removed: {town} {year}.",
 }
 
 MESSAGES.update({f"tol.{letter}": f"{letter} {en}" for letter, (_, en) in TOL_SECTIONS.items()})

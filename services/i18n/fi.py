@@ -947,6 +947,9 @@ MESSAGES: dict[str, str] = {
     "ecosystem.maturity_line": "**Kypsyystaso:** {maturity}, {driver} (arvio {year})",
     "col.region": "Maakunta",
     "ecosystem.companies_taking_part": "Kunnan yrityksiä mukana",
+    "ecosystem.confirm_delete_assessment": "Vuoden {year} arvio on kirjattu väärälle kunnalle tai vuodelle – poista se",
+    "ecosystem.delete_assessment": "Poista arvio",
+    "ecosystem.assessment_deleted": "Arvio poistettu: {town} {year}.",
 }
 
 MESSAGES.update({f"tol.{letter}": f"{letter} {fi}" for letter, (fi, _) in TOL_SECTIONS.items()})
