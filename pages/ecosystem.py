@@ -47,7 +47,7 @@ version = ui.data_version()
 
 @st.cache_data(ttl=600, show_spinner=False)
 def figures(year: int, language: str, role: str, version: int, _user: CurrentUser) -> list[dict]:
-    """Every regional town's measured figures for the year (and any town with partnerships)."""
+    """Every regional town's measured figures for the year, for the comparison."""
     with ui.transaction() as session:
         return ecosystem.measured_figures(
             session, _user, year=year, town_ids=None, language=language
