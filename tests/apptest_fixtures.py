@@ -15,15 +15,23 @@ from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
 from db.engine import DATABASE_URL_ENV
-from tests.test_pages import _PathWithoutPagesFolder
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class _PathWithoutPagesFolder(type(Path())):  # type: ignore[misc]
+    def exists(self, *args, **kwargs) -> bool:  # type: ignore[no-untyped-def]
+        return False if self.name == "pages" else super().exists(*args, **kwargs)
+
+
 def fresh_app(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    """A fresh app session on the database at `url` (see tests/test_pages.py's `app`)."""
+    """A fresh app session on the database at `url`, run from the project root."""
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv(DATABASE_URL_ENV, url)
+    # A `pages/` folder next to the entry makes Streamlit start each process in its old
+    # folder-based multipage mode until the first st.navigation call switches it off for good.
+    # AppTest re-detects the folder before every run, and would then run a page script
+    # without the entry file around it; make it behave like a running server instead.
     monkeypatch.setattr(pages_manager, "Path", _PathWithoutPagesFolder)
     st.cache_data.clear()
     st.cache_resource.clear()

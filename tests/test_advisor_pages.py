@@ -15,14 +15,12 @@ from contextlib import closing
 from typing import Any
 
 import pytest
-import streamlit as st
-import streamlit.runtime.pages_manager as pages_manager
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from db.engine import DATABASE_URL_ENV, SQLITE_BEGIN_OPTION, make_engine
+from db.engine import SQLITE_BEGIN_OPTION, make_engine
 from db.enums import FollowUpStatus, NeedStatus, Role, Severity
 from db.models import (
     Company,
@@ -43,7 +41,8 @@ from services.i18n import format_date, translate
 from services.needs import list_needs, suggestions_for_need
 from services.profile import timeline as profile_timeline
 from services.validation import business_id_check_digit
-from tests.test_pages import ROOT, _PathWithoutPagesFolder, page_file, titles
+from tests.apptest_fixtures import fresh_app
+from tests.test_pages import page_file, titles
 
 HTML_SUMMARY = "<script>alert(1)</script><b>x</b>"
 WRITTEN = (Company, ContactPerson, Interaction, Need, FollowUp, Referral)
@@ -79,15 +78,8 @@ def db(workflow_database_url: str) -> Iterator[Engine]:
 
 @pytest.fixture
 def app(workflow_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    """As tests/test_pages.py's `app`, on this module's copy of the demo database."""
-    monkeypatch.chdir(ROOT)
-    monkeypatch.setenv(DATABASE_URL_ENV, workflow_database_url)
-    monkeypatch.setattr(pages_manager, "Path", _PathWithoutPagesFolder)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield AppTest.from_file(ROOT / "streamlit_app.py", default_timeout=60)
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    """A fresh app session on this module's copy of the demo database."""
+    yield from fresh_app(workflow_database_url, monkeypatch)
 
 
 @pytest.fixture

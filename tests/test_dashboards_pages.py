@@ -40,10 +40,7 @@ from services.dashboards import follow_up_status_by_owner, follow_up_status_by_t
 from services.engagement import EngagementFilters
 from services.follow_ups import complete_follow_up
 from services.i18n import format_date, format_number, format_percent, translate
-from tests import test_pages
 from tests.databases import user_of
-
-app = test_pages.app  # the AppTest fixture: a fresh app session on the demo database
 
 Accounts = dict[str, dict[str, Any]]
 CHART = "vega_lite_chart"

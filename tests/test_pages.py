@@ -5,45 +5,16 @@ Every role opens every page it may see, and is turned away from every page it ma
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-import streamlit as st
-import streamlit.runtime.pages_manager as pages_manager
 from streamlit.testing.v1 import AppTest
 
-from db.engine import DATABASE_URL_ENV
 from db.enums import Role
 from services.i18n import translate
 from services.permissions import PAGES
 from tests.test_permissions import EXPECTED_PAGES
 
-ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN_TITLE = translate("app.forbidden_title", "fi")
 FORBIDDEN_MESSAGE = translate("error.page_forbidden", "fi")
-
-
-class _PathWithoutPagesFolder(type(Path())):  # type: ignore[misc]
-    def exists(self, *args, **kwargs) -> bool:  # type: ignore[no-untyped-def]
-        return False if self.name == "pages" else super().exists(*args, **kwargs)
-
-
-@pytest.fixture
-def app(demo_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    """A fresh app session on the demo database, run from the project root."""
-    monkeypatch.chdir(ROOT)
-    monkeypatch.setenv(DATABASE_URL_ENV, demo_database_url)
-    # A `pages/` folder next to the entry makes Streamlit start each process in its old
-    # folder-based multipage mode until the first st.navigation call switches it off for good.
-    # AppTest re-detects the folder before every run, and would then run a page script
-    # without the entry file around it; make it behave like a running server instead.
-    monkeypatch.setattr(pages_manager, "Path", _PathWithoutPagesFolder)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield AppTest.from_file(ROOT / "streamlit_app.py", default_timeout=60)
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def page_file(key: str) -> str:
