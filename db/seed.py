@@ -1304,9 +1304,23 @@ class _Seeder:
             .join(Company, Company.id == Participation.company_id)
             .group_by(Company.town_id, Participation.company_id)
         ).all()
-        companies: dict[int, list[tuple[int, int]]] = {}
+        counted: dict[int, list[tuple[int, int]]] = {}
         for town_id, company_id, count in active:
-            companies.setdefault(town_id, []).append((count, company_id))
+            counted.setdefault(town_id, []).append((count, company_id))
+        top = {town_id: [c for _, c in sorted(pairs, reverse=True)[:30]]
+               for town_id, pairs in counted.items()}  # fmt: skip
+        development = [pid for (k, _), pids in by_kind.items() if k == "development_company"
+                       for pid in pids]  # fmt: skip
+        local_development: dict[int, list[int]] = {}
+        for pid, kind, _, town_id in partners:
+            if kind == "development_company" and town_id is not None:
+                local_development.setdefault(town_id, []).append(pid)
+
+        def regional(region_id: int, *kinds: str) -> list[int]:
+            return [pid for k in kinds for pid in by_kind.get((k, region_id), [])]
+
+        # More companies, more partnerships: about sevenfold at the national scale.
+        per_scale = max(1, round((self.scale.companies / SCALES["demo"].companies) ** 0.5))
         regional_towns = [t for t in self.towns if t.name in self.regional]
         rows, town_rows = [], []
 
@@ -1343,21 +1357,15 @@ class _Seeder:
 
         for town in regional_towns:
             level = levels.get(town.id, Maturity.STARTING.value)
-            # More companies, more partnerships: about sevenfold at the national scale.
-            per_scale = max(1, round((self.scale.companies / SCALES["demo"].companies) ** 0.5))
             count = (PARTNERSHIPS_PER_LEVEL[level] + rng.randrange(0, 3)) * per_scale
             cross_share = {"starting": 0.1, "developing": 0.25, "established": 0.45}[level]
             city = ("actor", actor_ids[f"{town.genitive} kaupunki"])
             region_id = self.region_id[town.region]
-            top = [c for _, c in sorted(companies.get(town.id, []), reverse=True)[:30]]
+            likeliest = top.get(town.id, [])
             creator = town.advisors[0]
-
-            def regional(*kinds: str) -> list[int]:
-                return [pid for k in kinds for pid in by_kind.get((k, region_id), [])]  # noqa: B023
-
             for _ in range(count):
                 kind = rng.choices(list(PartnershipKind), weights=PARTNERSHIP_WEIGHTS)[0]
-                company = ("company", rng.choice(top)) if top else None
+                company = ("company", rng.choice(likeliest)) if likeliest else None
                 if kind == PartnershipKind.NETWORK_MEMBERSHIP or company is None:
                     if town.projects and rng.random() > cross_share:
                         project = rng.choice(town.projects)
@@ -1370,36 +1378,38 @@ class _Seeder:
                             creator)  # fmt: skip
                     continue
                 if kind == PartnershipKind.SERVICE_AGREEMENT:
-                    options = [
-                        pid for (k, _), pids in by_kind.items() if k == "development_company"
-                        for pid in pids
-                    ]  # fmt: skip
-                    local = [p for p, k, _, t in partners if k == "development_company"
-                             and t == town.id]  # fmt: skip
-                    chosen = rng.choice(local or regional("enterprise_agency") or options)
+                    chosen = rng.choice(local_development.get(town.id)
+                                        or regional(region_id, "enterprise_agency")
+                                        or development)  # fmt: skip
                     add(kind, city, ("actor", chosen), {town.id}, creator)
                     continue
                 if kind == PartnershipKind.EDUCATION_COOPERATION:
-                    options = regional("vocational_college", "university_of_applied_sciences")
+                    options = regional(
+                        region_id, "vocational_college", "university_of_applied_sciences"
+                    )
                 elif kind == PartnershipKind.RND:
                     options = (
                         regional(
-                            "university_of_applied_sciences", "university", "research_organisation"
+                            region_id,
+                            "university_of_applied_sciences",
+                            "university",
+                            "research_organisation",
                         )
                         or national["research_organisation"]
                     )
                     if rng.random() < cross_share and len(regional_towns) > 1:
                         # Companies developing together across a municipal border.
                         other = rng.choice([t for t in regional_towns if t is not town])
-                        peers = [c for _, c in sorted(companies.get(other.id, []),
-                                                      reverse=True)[:30]]  # fmt: skip
+                        peers = top.get(other.id, [])
                         if peers:
                             add(kind, company, ("company", rng.choice(peers)),
                                 {town.id, other.id}, creator)  # fmt: skip
                             continue
                 else:  # funding
                     options = (
-                        regional("ely_centre") + national["business_finland"] + national["finnvera"]
+                        regional(region_id, "ely_centre")
+                        + national["business_finland"]
+                        + national["finnvera"]
                     )
                 if not options:
                     options = national["research_organisation"]

@@ -29,6 +29,8 @@ CATEGORY_COLOURS: dict[str, str] = {
     "permits": "#44AA99",
     "other": "#999999",
 }
+# Thousands with a space on axes (Vega's default grouping is a comma).
+SPACED = "replace(datum.label, ',', ' ')"
 # For other categorical series (channels, roles, statuses): Okabe-Ito.
 SERIES_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
 

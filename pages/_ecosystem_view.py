@@ -18,9 +18,8 @@ from services import ecosystem, reference
 from services.auth import CurrentUser
 from services.ecosystem import ActorInput, PartnershipInput, Party, PartyKind
 from services.graph_layout import spring_layout
-from services.i18n import format_percent
+from services.permissions import Action, can_in_town
 
-SPACED = "replace(datum.label, ',', ' ')"
 GROUP_COLOURS: dict[str, str] = {
     "company": "#8C99A6",
     ActorType.EDUCATION: "#E69F00",
@@ -47,10 +46,6 @@ COMPARED = ("actors", "local_actors", "partnerships", "cross_border_share", "wit
 SHARES = ("cross_border_share", "company_driven_share")
 
 
-def percent(share: float | None) -> str:
-    return "–" if share is None else format_percent(share, ui.language())
-
-
 def key_figures(figures: Mapping[str, Any], year: int) -> None:
     """The town's measured figures for the year, and its latest maturity assessment."""
     cols = st.columns(5)
@@ -66,7 +61,7 @@ def key_figures(figures: Mapping[str, Any], year: int) -> None:
     )
     cols[2].metric(
         ui.t("ecosystem.metric.cross_border"),
-        percent(figures["cross_border_share"]),
+        ui.percent(figures["cross_border_share"]),
         help=ui.t(
             "ecosystem.cross_border_help",
             municipal=figures["cross_municipal"],
@@ -81,7 +76,7 @@ def key_figures(figures: Mapping[str, Any], year: int) -> None:
     )
     cols[4].metric(
         ui.t("ecosystem.metric.company_driven"),
-        percent(figures["company_driven_share"]),
+        ui.percent(figures["company_driven_share"]),
         help=ui.t(
             "ecosystem.company_driven_help",
             driven=figures["company_driven"],
@@ -337,11 +332,7 @@ def actor_editor(user: CurrentUser, actor_id: int) -> None:
 def actor_form(user: CurrentUser, *, key: str, facts: Mapping[str, Any]) -> None:
     """Create an actor (no id in `facts`) or edit one."""
     with ui.transaction() as session:
-        towns = (
-            reference.editable_towns(session, user)
-            if user.role == Role.ADVISOR
-            else (reference.towns(session))
-        )
+        towns = reference.editable_towns(session, user)
         regions = reference.regions(session, language=ui.language())
         categories = reference.need_categories(session, language=ui.language())
     town_names = {option.id: option.label for option in towns}
@@ -526,7 +517,7 @@ def partnership_form(user: CurrentUser, *, key: str, facts: Mapping[str, Any]) -
 
 
 def partnership_editor(user: CurrentUser, partnership_id: int) -> None:
-    if user.role not in (Role.ADVISOR, Role.PROJECT_MANAGER, Role.ADMIN):
+    if not ecosystem.records_partnerships(user):
         return
     with ui.transaction() as session:
         facts = ecosystem.partnership_details(session, user, partnership_id)
@@ -568,7 +559,7 @@ def maturity_section(
     for row in history:
         row["assessed_at"] = ui.local_time(row["assessed_at"])
         for share in SHARES:
-            row[share] = percent(row[share])
+            row[share] = ui.percent(row[share])
     if history:
         maturity_chart(history)
     columns = ["year", "maturity", "driver", "rationale", "assessed_by", "assessed_at",
@@ -581,8 +572,7 @@ def maturity_section(
         raw=("year",),
         empty_key="ecosystem.no_assessments",
     )
-    may_assess = user.role == Role.ADMIN or (user.role == Role.ADVISOR and town_id in user.town_ids)
-    if not may_assess:
+    if not can_in_town(user, Action.EDIT_ECOSYSTEM, town_id):
         return
     existing = next((row for row in history if row["year"] == year), None)
     title = ui.t("ecosystem.assess", town=town_name, year=str(year))
@@ -694,13 +684,15 @@ def comparison_section(rows: Sequence[Mapping[str, Any]], town_id: int, year: in
         {
             "town": row["town"],
             "value": row[metric] if row[metric] is not None else 0,
-            "shown": percent(row[metric]) if metric in SHARES else ui.number(row[metric]),
+            "shown": ui.percent(row[metric]) if metric in SHARES else ui.number(row[metric]),
             "chosen": row["town_id"] == town_id,
         }
         for row in rows
     ]
     value_title = ui.t(f"col.{metric}")
-    axis = alt.Axis(format="%") if metric in SHARES else alt.Axis(format="d", labelExpr=SPACED)
+    axis = (
+        alt.Axis(format="%") if metric in SHARES else alt.Axis(format="d", labelExpr=charts.SPACED)
+    )
     chart = (
         alt.Chart(pd.DataFrame(chart_rows))
         .mark_bar()
@@ -723,7 +715,7 @@ def comparison_section(rows: Sequence[Mapping[str, Any]], town_id: int, year: in
         item = dict(row)
         item["assessed_year"] = "" if row["assessed_year"] is None else str(row["assessed_year"])
         for share in SHARES:
-            item[share] = percent(row[share])
+            item[share] = ui.percent(row[share])
         shown.append(item)
     columns = ["town", "region", "maturity", "driver", "assessed_year", *COMPARED,
                "cross_regional", "cross_border_ties"]  # fmt: skip

@@ -14,7 +14,6 @@ from pages import _ui as ui
 from services import reference
 from services.auth import CurrentUser
 from services.errors import DomainError, NotFound
-from services.i18n import format_percent
 from services.need_fit import (
     ProjectFit,
     category_profile,
@@ -137,10 +136,6 @@ def back() -> None:
         st.rerun()
 
 
-def _percent(share: float | None) -> str:
-    return "–" if share is None else format_percent(share, ui.language())
-
-
 def metrics(fit: ProjectFit) -> None:
     """The figures of the need-fit analysis, each with the numbers behind its ratio."""
     c = st.columns(6)
@@ -151,12 +146,12 @@ def metrics(fit: ProjectFit) -> None:
     )
     c[1].metric(
         ui.t("fit.reach"),
-        _percent(fit.reach),
+        ui.percent(fit.reach),
         help=ui.t("fit.reach_help", part=fit.reached_companies, whole=fit.demand_companies),
     )
     c[2].metric(
         ui.t("fit.resolution"),
-        _percent(fit.resolution),
+        ui.percent(fit.resolution),
         help=ui.t("fit.resolution_help", part=fit.met_by_project, whole=fit.demand_needs),
     )
     c[3].metric(
@@ -171,12 +166,12 @@ def metrics(fit: ProjectFit) -> None:
     )
     c[4].metric(
         ui.t("fit.company_driven"),
-        _percent(fit.company_driven_share),
+        ui.percent(fit.company_driven_share),
         help=ui.t("fit.company_driven_help", part=fit.co_developer, whole=fit.participations),
     )
     c[5].metric(
         ui.t("fit.alignment"),
-        _percent(fit.alignment),
+        ui.percent(fit.alignment),
         help=ui.t("fit.alignment_help", part=fit.demand_needs, whole=fit.town_needs),
     )
     st.caption(
@@ -188,7 +183,7 @@ def metrics(fit: ProjectFit) -> None:
             met=fit.met_by_project,
             participations=fit.participations,
             participants=fit.participating_companies,
-            not_met=_percent(fit.not_met_share),
+            not_met=ui.percent(fit.not_met_share),
         )
     )
 
@@ -206,14 +201,14 @@ def show_flags(
         "low_satisfaction": {
             "mean": "–" if fit.mean_feedback is None else ui.number(fit.mean_feedback, 1),
             "count": fit.feedback_count,
-            "not_met": _percent(fit.not_met_share),
+            "not_met": ui.percent(fit.not_met_share),
         },
         "misaligned": {"part": fit.demand_needs, "whole": fit.town_needs},
         "low_company_driven": {"part": fit.co_developer, "whole": fit.participations},
         "overdue_follow_ups": {"part": fit.overdue_follow_ups, "whole": fit.open_follow_ups},
     }
     for flag in fit.flags:
-        shown = _percent if flag.is_share else (lambda value: ui.number(value, 1))
+        shown = ui.percent if flag.is_share else (lambda value: ui.number(value, 1))
         st.error(
             f"**{ui.t(f'flag.{flag.code}')}** · "
             + ui.t(

@@ -21,7 +21,7 @@ from services.audit import data_version as audit_data_version
 from services.auth import CurrentUser, authenticate, current_user, sign_in_by_email
 from services.errors import DomainError, DuplicateBusinessId
 from services.exports import to_csv, to_xlsx
-from services.i18n import DEFAULT_LANGUAGE, format_date, format_number, translate
+from services.i18n import DEFAULT_LANGUAGE, format_date, format_number, format_percent, translate
 from services.paging import Page
 from services.permissions import Action, can
 from services.reference import Option
@@ -463,6 +463,11 @@ def download_buttons(
 
 def number(value: float | None, digits: int = 0) -> str:
     return format_number(value, language(), digits)
+
+
+def percent(share: float | None) -> str:
+    """A share as a percentage in the user's format, or a dash when there is no figure."""
+    return "–" if share is None else format_percent(share, language())
 
 
 def selection_key(base: str) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from db.enums import ActorType, PartnershipKind, Role
+from db.enums import ActorType, PartnershipKind
 from pages import _ecosystem_view as eco
 from pages import _ui as ui
 from services import ecosystem
@@ -125,7 +125,7 @@ with actors_tab:
     if chosen_actor is not None:
         eco.actor_editor(user, chosen_actor["id"])
     # Advisors add actors based in their home towns: on those towns' pages.
-    if user.role == Role.ADMIN or (user.role == Role.ADVISOR and town_id in user.town_ids):
+    if ecosystem.may_edit_actor(user, town_id):
         with st.expander(ui.t("ecosystem.new_actor"), icon=":material/add:"):
             eco.actor_form(user, key="new_actor", facts={"town_id": town_id})
 
@@ -178,7 +178,7 @@ with partnerships_tab:
     )  # fmt: skip
     if chosen_partnership is not None:
         eco.partnership_editor(user, chosen_partnership["id"])
-    if user.role in (Role.ADVISOR, Role.PROJECT_MANAGER, Role.ADMIN):
+    if ecosystem.records_partnerships(user):
         with st.expander(ui.t("ecosystem.new_partnership"), icon=":material/add_link:"):
             eco.partnership_form(user, key="new_partnership", facts={"town_ids": [town_id]})
 

@@ -12,10 +12,8 @@ from services import engagement as dashboard
 from services import reference
 from services.auth import CurrentUser
 from services.engagement import EngagementFilters
-from services.i18n import format_percent
 
-# Thousands with a space on axes (Vega's default grouping is a comma).
-SPACED = "replace(datum.label, ',', ' ')"
+SPACED = charts.SPACED  # thousands with a space on axes
 
 user = ui.require_user()
 today = dt.date.today()
@@ -141,7 +139,7 @@ for column, name in zip(
 ):
     value, previous = now[name], before[name]
     if name == "met_share":
-        shown = "–" if value is None else format_percent(value, ui.language())
+        shown = ui.percent(value)
         change = (
             None
             if value is None or previous is None

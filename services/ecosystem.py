@@ -23,7 +23,6 @@ from db.enums import (
     PartnerKind,
     PartnershipKind,
     Role,
-    Severity,
     kinds_of_type,
 )
 from db.models import (
@@ -31,7 +30,6 @@ from db.models import (
     TEXT_MAX,
     Company,
     MaturityAssessment,
-    Need,
     NeedCategory,
     Participation,
     Partner,
@@ -47,9 +45,9 @@ from db.models import (
 from services.audit import audited
 from services.auth import CurrentUser
 from services.errors import Forbidden, NotFound, ValidationError
-from services.need_fit import OPEN_STATUSES, served_by_project
+from services.need_fit import unserved_needs
 from services.paging import DEFAULT_PAGE_SIZE, Page, paginate
-from services.permissions import Action, can, require, require_town
+from services.permissions import Action, can, can_in_town, require, require_town
 from services.validation import clean_text
 
 RATIONALE_MAX = 1000
@@ -96,10 +94,11 @@ class ActorInput:
 
 
 def may_edit_actor(user: CurrentUser, town_id: int | None) -> bool:
-    """Administrators edit every actor; advisors those based in their home towns."""
-    if not can(user, Action.EDIT_ECOSYSTEM):
-        return False
-    return user.role == Role.ADMIN or (town_id is not None and town_id in user.town_ids)
+    """Administrators edit every actor (regional and national ones too); advisors those based
+    in their home towns."""
+    if town_id is None:
+        return can(user, Action.EDIT_ECOSYSTEM) and user.role == Role.ADMIN
+    return can_in_town(user, Action.EDIT_ECOSYSTEM, town_id)
 
 
 def list_actors(
@@ -301,6 +300,12 @@ def _party_of(partnership: Partnership, side: str) -> Party:
     return Party(PartyKind.PROJECT, partnership.project_id or 0)
 
 
+def records_partnerships(user: CurrentUser) -> bool:
+    """Advisors, project managers and administrators record partnerships (each within the
+    limits of `may_record_partnership`)."""
+    return user.role in (Role.ADVISOR, Role.PROJECT_MANAGER, Role.ADMIN)
+
+
 def may_record_partnership(
     user: CurrentUser, town_ids: Collection[int], project_manager_id: int | None = None
 ) -> bool:
@@ -356,7 +361,7 @@ def _partnership_towns(
 def _apply_partnership(
     session: Session, user: CurrentUser, partnership: Partnership, data: PartnershipInput
 ) -> None:
-    if user.role not in (Role.ADVISOR, Role.PROJECT_MANAGER, Role.ADMIN):
+    if not records_partnerships(user):
         raise Forbidden(action=Action.EDIT_ECOSYSTEM.value)
     if data.kind not in set(PartnershipKind):
         raise ValidationError("error.partnership.kind", field="kind")
@@ -452,17 +457,13 @@ def party_names(session: Session, parties: Collection[Party]) -> dict[str, str]:
     for party in parties:
         ids[party.kind].add(party.id)
     names: dict[str, str] = {}
-    for kind, model in ((PartyKind.ACTOR, Partner), (PartyKind.PROJECT, Project)):
+    models = {PartyKind.ACTOR: Partner, PartyKind.COMPANY: Company, PartyKind.PROJECT: Project}
+    for kind, model in models.items():
         if ids[kind]:
             for id_, name in session.execute(
                 select(model.id, model.name).where(model.id.in_(ids[kind]))
             ):
                 names[f"{kind}:{id_}"] = name
-    if ids[PartyKind.COMPANY]:
-        for id_, name in session.execute(
-            select(Company.id, Company.name).where(Company.id.in_(ids[PartyKind.COMPANY]))
-        ):
-            names[f"{PartyKind.COMPANY}:{id_}"] = name
     return names
 
 
@@ -692,6 +693,11 @@ class TownFigures:
     driver: str | None = None
     assessed_year: int | None = None
 
+    def take_participations(self, companies: int, participations: int, driven: int | None) -> None:
+        self.companies_engaged = companies
+        self.participations = participations
+        self.company_driven = int(driven or 0)
+
     def as_row(self) -> dict[str, Any]:
         row = {
             "town_id": self.town_id,
@@ -777,14 +783,8 @@ def _town_years(session: Session, town_id: int, years: list[int]) -> dict[int, T
     if not years:
         return result
     year_of = func.extract("year", Participation.occurred_on)
-    driven = case((Participation.role == ParticipationRole.CO_DEVELOPER, 1), else_=0)
     rows = session.execute(
-        select(
-            year_of,
-            func.count(Participation.company_id.distinct()),
-            func.count(),
-            func.sum(driven),
-        )
+        select(year_of, *_participation_totals())
         .select_from(Company)
         .join(Participation, Participation.company_id == Company.id)
         .where(
@@ -795,13 +795,17 @@ def _town_years(session: Session, town_id: int, years: list[int]) -> dict[int, T
         )
         .group_by(year_of)
     )
-    for year, companies, participations, company_driven in rows:
-        figures = result.get(int(year))
-        if figures is not None:
-            figures.companies_engaged = companies
-            figures.participations = participations
-            figures.company_driven = int(company_driven or 0)
+    for year, *totals in rows:
+        if int(year) in result:
+            result[int(year)].take_participations(*totals)
     return result
+
+
+def _participation_totals() -> tuple[Any, Any, Any]:
+    """Companies taking part, participations, and those where the company was co-developer
+    or initiator: the columns `TownFigures.take_participations` reads."""
+    driven = case((Participation.role == ParticipationRole.CO_DEVELOPER, 1), else_=0)
+    return func.count(Participation.company_id.distinct()), func.count(), func.sum(driven)
 
 
 def _add_actors(session: Session, figures: dict[int, TownFigures], ids: list[int]) -> None:
@@ -863,23 +867,14 @@ def _add_participations(
     session: Session, figures: dict[int, TownFigures], ids: list[int], year: int
 ) -> None:
     first, last = _year_bounds(year)
-    driven = case((Participation.role == ParticipationRole.CO_DEVELOPER, 1), else_=0)
     rows = session.execute(
-        select(
-            Company.town_id,
-            func.count(Participation.company_id.distinct()),
-            func.count(),
-            func.sum(driven),
-        )
+        select(Company.town_id, *_participation_totals())
         .join(Company, Company.id == Participation.company_id)
         .where(Participation.occurred_on.between(first, last), Company.town_id.in_(ids))
         .group_by(Company.town_id)
     )
-    for town_id, companies, participations, company_driven in rows:
-        town = figures[town_id]
-        town.companies_engaged = companies
-        town.participations = participations
-        town.company_driven = int(company_driven or 0)
+    for town_id, *totals in rows:
+        figures[town_id].take_participations(*totals)
 
 
 def _add_derived_ties(
@@ -1024,25 +1019,21 @@ def _describe_nodes(
             .where(Partner.id.in_(actor_ids))
         )
     }
-    company_towns = dict(
-        session.execute(
-            select(Company.id, Town.name)
+    company_towns = {
+        id_: (name, home)
+        for id_, name, home in session.execute(
+            select(Company.id, Town.name, Company.town_id)
             .join(Town, Town.id == Company.town_id)
             .where(Company.id.in_(company_ids))
-        ).all()
-    )
-    local_companies = set(
-        session.scalars(
-            select(Company.id).where(Company.id.in_(company_ids), Company.town_id == town_id)
         )
-    )
+    }
     nodes = []
     for party in parties:
         if party.kind == PartyKind.ACTOR:
             kind, town = actor_rows.get(party.id, (PartnerKind.OTHER.value, None))
             group, where = actor_type(kind), town
         elif party.kind == PartyKind.COMPANY:
-            group, where = "company", company_towns.get(party.id)
+            group, where = "company", company_towns.get(party.id, (None, None))[0]
         else:
             group, where = "project", None
         nodes.append(
@@ -1052,7 +1043,8 @@ def _describe_nodes(
                 "group": group,
                 "town": where,
                 "degree": degree[party.key],
-                "elsewhere": party.kind == PartyKind.COMPANY and party.id not in local_companies,
+                "elsewhere": party.kind == PartyKind.COMPANY
+                and company_towns.get(party.id, (None, None))[1] != town_id,
             }
         )
     return nodes
@@ -1078,26 +1070,7 @@ def invest_in_gaps(
     town = session.get(Town, town_id)
     if town is None:
         raise NotFound("error.town.not_found", id=town_id)
-    name = NeedCategory.name_en if language == "en" else NeedCategory.name_fi
-    served = served_by_project().where(Project.starts_on <= today, Project.ends_on >= today)
-    red = func.sum(case((Need.severity == Severity.RED, 1), else_=0))
-    rows = [
-        dict(row)
-        for row in session.execute(
-            select(
-                NeedCategory.id.label("category_id"),
-                name.label("category"),
-                func.count().label("needs"),
-                red.label("red"),
-                func.count(Need.company_id.distinct()).label("companies"),
-            )
-            .select_from(Need)
-            .join(Company, Company.id == Need.company_id)
-            .join(NeedCategory, NeedCategory.id == Need.category_id)
-            .where(Company.town_id == town_id, Need.status.in_(OPEN_STATUSES), ~served)
-            .group_by(NeedCategory.id, name)
-        ).mappings()
-    ]
+    rows = unserved_needs(session, user, today=today, language=language, town_ids=[town_id])
     serving = _serving_actors(session, town)
     elsewhere = _kinds_serving_elsewhere(session, town)
     for row in rows:

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from db.enums import FollowUpStatus, NeedMet, NeedStatus, ParticipationRole
+from db.enums import FollowUpStatus, NeedMet, NeedStatus, ParticipationRole, Severity
 from db.models import (
     Company,
     FollowUp,
@@ -590,7 +590,7 @@ def category_profile(
 # --- Unserved needs -------------------------------------------------------------------------
 
 
-def served_by_project() -> Any:
+def _served() -> Any:
     """An active project covers the need's town and targets its category."""
     return (
         exists()
@@ -612,10 +612,11 @@ def unserved_needs(
     language: str = "fi",
     town_ids: Collection[int] | None = None,
 ) -> list[dict[str, Any]]:
-    """Per town and category: open needs that no active project covering the town targets."""
+    """Per town and category: open needs that no active project covering the town targets,
+    how many of them red, and the companies behind them."""
     require(user, Action.VIEW_REGISTER)
     name = NeedCategory.name_en if language == "en" else NeedCategory.name_fi
-    served = served_by_project().where(Project.starts_on <= today, Project.ends_on >= today)
+    served = _served().where(Project.starts_on <= today, Project.ends_on >= today)
     stmt = (
         select(
             Town.id.label("town_id"),
@@ -623,6 +624,7 @@ def unserved_needs(
             NeedCategory.id.label("category_id"),
             name.label("category"),
             func.count().label("needs"),
+            func.sum(case((Need.severity == Severity.RED, 1), else_=0)).label("red"),
             func.count(Need.company_id.distinct()).label("companies"),
         )
         .select_from(Need)
@@ -650,7 +652,7 @@ def unserved_needs_list(
 ) -> Page:
     """The open needs and companies behind a town's unserved-needs count."""
     require(user, Action.VIEW_REGISTER)
-    served = served_by_project().where(Project.starts_on <= today, Project.ends_on >= today)
+    served = _served().where(Project.starts_on <= today, Project.ends_on >= today)
     stmt = (
         select(
             Need.id,
